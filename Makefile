@@ -1,0 +1,57 @@
+# The two commands of the README: `make run` and `make test`.
+# Everything is installed into .venv from requirements.lock; with no
+# DATABASE_URL, a private PostgreSQL under .data/ is started on demand.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+BIND_HOST ?= 127.0.0.1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install run dev serve prepare test lint format lock clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+# Migrate, collect static files and load the sample data: safe to repeat.
+prepare: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_fixtures
+
+run: prepare serve
+
+serve: install
+	$(VENV)/bin/gunicorn dvplan.wsgi --preload --workers 2 --bind $(BIND_HOST):$(PORT) \
+		--access-logfile - --forwarded-allow-ips "" --no-control-socket
+
+dev: prepare
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-tests-only-not-a-secret}" $(PY) -m pytest
+
+# Re-pin requirements.lock from the ranges in pyproject.toml.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet '.[dev]'
+	.lock-venv/bin/pip freeze --exclude dvplan > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) staticfiles

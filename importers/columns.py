@@ -1,0 +1,65 @@
+"""The columns a status table has, and the header words cities use for them."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    identifier: str
+    label: str
+    synonyms: tuple[str, ...]
+    required: bool = True
+    match_inside: bool = False
+    """Whether the header may carry other words too (``平成29年度実施状況``)."""
+
+    def matches(self, header: str) -> bool:
+        if self.match_inside:
+            return any(synonym in header for synonym in self.synonyms)
+        return header in self.synonyms
+
+
+COLUMNS = (
+    Column("goal", "基本目標", ("基本目標",)),
+    Column("direction", "施策の方向", ("施策の方向", "施策の方向性", "施策")),
+    Column("project_number", "事業番号", ("事業番号", "番号", "No", "No.", "NO"), required=False),
+    Column("project", "事業名称", ("事業名称", "事業名")),
+    Column("content", "事業内容", ("事業内容", "事業の概要", "内容"), required=False),
+    Column(
+        "status",
+        "実施状況",
+        ("実施状況", "取組実績", "実績", "取組状況", "取り組み状況", "進捗状況"),
+        match_inside=True,
+    ),
+    Column("departments", "担当課", ("担当課", "所管課", "担当部署", "担当", "担当課名")),
+)
+
+_SPACE = re.compile(r"\s+")
+
+
+def header_key(cell: str) -> str:
+    """A header cell folded for matching: NFKC, no spaces or line breaks."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", cell))
+
+
+def match_header(cells: tuple[str, ...]) -> dict[str, int]:
+    """Map column identifiers to positions, for a row that reads as a header."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        key = header_key(cell)
+        if not key:
+            continue
+        for column in COLUMNS:
+            if column.identifier not in found and column.matches(key):
+                found[column.identifier] = index
+                break
+    return found
+
+
+def is_header(found: dict[str, int]) -> bool:
+    return "project" in found and "status" in found and len(found) >= 3
+
+
+def missing_columns(found: dict[str, int]) -> list[Column]:
+    return [c for c in COLUMNS if c.required and c.identifier not in found]

@@ -1,0 +1,411 @@
+"""The loader: the only writer. One file, one transaction, upserts, an ImportRun.
+
+``status_import`` reads, normalises and validates first; only a file with no
+errors reaches the database, and then everything is written or nothing is.
+"""
+
+import difflib
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from importers.normaliser import StatusTable, normalise
+from importers.problems import ImportProblems, Place, Problem, Severity, error
+from importers.readers import read_table
+from importers.validator import validate_against_plan
+from reports.models import (
+    AnnualStatus,
+    BasicGoal,
+    Department,
+    DepartmentSuccession,
+    ImportRun,
+    Plan,
+    PolicyDirection,
+    Project,
+    StatusDepartment,
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    """One of: plan, goal, direction, project, status, department, succession."""
+    action: str
+    """``added`` or ``changed``."""
+    label: str
+    diff: str = ""
+
+    def __str__(self) -> str:
+        verb = {"added": "追加", "changed": "変更"}[self.action]
+        noun = _KIND_LABELS[self.kind]
+        text = f"{noun}を{verb}: {self.label}"
+        return f"{text}\n{self.diff}" if self.diff else text
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "action": self.action, "label": self.label, "diff": self.diff}
+
+
+_KIND_LABELS = {
+    "plan": "計画",
+    "goal": "基本目標",
+    "direction": "施策の方向",
+    "project": "事業",
+    "status": "実施状況",
+    "department": "担当課",
+    "succession": "組織変更",
+}
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    plan_slug: str
+    fiscal_year: int
+    row_count: int
+    dry_run: bool
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    import_run: ImportRun | None = None
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.changes
+
+    def count(self, kind: str, action: str) -> int:
+        return sum(1 for c in self.changes if c.kind == kind and c.action == action)
+
+
+def status_import(
+    *,
+    path: Path,
+    plan_slug: str | None = None,
+    fiscal_year: int | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import one status table; raise ImportProblems (writing nothing) on any error."""
+    started_at = timezone.now()
+    data = path.read_bytes()
+    source = read_table(path)
+    table, problems = normalise(source, fiscal_year=fiscal_year)
+    _raise_on_errors(problems)
+    assert table.fiscal_year is not None
+
+    with transaction.atomic():
+        plan, plan_changes = _plan_for(table, plan_slug, path)
+        problems += validate_against_plan(table, plan)
+        _raise_on_errors(problems)
+        run = ImportRun.objects.create(
+            plan=plan,
+            file_name=path.name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            file_format=table.file_format,
+            fiscal_year=table.fiscal_year,
+            started_at=started_at,
+            finished_at=started_at,
+            outcome=ImportRun.Outcome.UNCHANGED,
+            row_count=len(table.projects),
+            warnings=[p.as_dict() for p in problems],
+        )
+        writer = _Writer(plan, table, run, progress)
+        changes = plan_changes + writer.apply()
+        run.finished_at = timezone.now()
+        run.outcome = ImportRun.Outcome.LOADED if changes else ImportRun.Outcome.UNCHANGED
+        run.created_count = sum(1 for c in changes if c.action == "added")
+        run.updated_count = sum(1 for c in changes if c.action == "changed")
+        run.unchanged_count = len(table.projects) - writer.touched_statuses
+        run.changes = [c.as_dict() for c in changes]
+        run.save()
+        report = ImportReport(
+            file_name=path.name,
+            plan_slug=plan.slug,
+            fiscal_year=table.fiscal_year,
+            row_count=len(table.projects),
+            dry_run=dry_run,
+            changes=changes,
+            warnings=problems,
+            import_run=None if dry_run else run,
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _raise_on_errors(problems: list[Problem]) -> None:
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise ImportProblems(problems)
+
+
+def _plan_for(table: StatusTable, slug: str | None, path: Path) -> tuple[Plan, list[Change]]:
+    if slug is None:
+        plans = list(Plan.objects.select_for_update().order_by("slug")[:2])
+        if len(plans) == 1:
+            return plans[0], []
+        raise ImportProblems(
+            [
+                error(
+                    Place(path.name),
+                    "どの計画に取り込むか --plan で指定してください",
+                    "name the plan to import into with --plan SLUG",
+                    ", ".join(p.slug for p in plans) or None,
+                )
+            ]
+        )
+    plan = Plan.objects.select_for_update().filter(slug=slug).first()
+    if plan is not None:
+        if plan.aim or not table.aim:
+            return plan, []
+        plan.aim = table.aim
+        plan.save(update_fields=["aim"])
+        return plan, [Change("plan", "changed", f"{plan.slug} 計画の目標", table.aim)]
+    plan = Plan.objects.create(slug=slug, title=plan_title(table.title) or slug, aim=table.aim)
+    return plan, [Change("plan", "added", f"{plan.slug} {plan.title}")]
+
+
+def plan_title(table_title: str) -> str:
+    """第2次…基本計画の実施状況について → 第2次…基本計画."""
+    for suffix in ("の実施状況について", "の実施状況", "実施状況", "について"):
+        if table_title.endswith(suffix):
+            return table_title[: -len(suffix)].strip()
+    return table_title.strip()
+
+
+def text_diff(old: str, new: str) -> str:
+    """A short line diff for a report; long texts show only the changed lines."""
+    lines = difflib.unified_diff(
+        old.splitlines(), new.splitlines(), "前回", "今回", n=0, lineterm=""
+    )
+    shown = [line for line in lines if not line.startswith(("---", "+++", "@@"))]
+    clipped = [line if len(line) <= 120 else line[:117] + "…" for line in shown[:12]]
+    if len(shown) > 12:
+        clipped.append(f"…（他 {len(shown) - 12} 行）")
+    return "\n".join(clipped)
+
+
+class _Writer:
+    """Compares the table with what the plan holds, then writes the difference in bulk."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        table: StatusTable,
+        run: ImportRun,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.plan = plan
+        self.table = table
+        self.run = run
+        self.progress = progress
+        self.changes: list[Change] = []
+        self.touched_statuses = 0
+
+    def apply(self) -> list[Change]:
+        goals = self._goals()
+        directions = self._directions(goals)
+        departments = self._departments()
+        projects = self._projects(directions)
+        self._statuses(projects, departments)
+        return self.changes
+
+    def _goals(self) -> dict[int, BasicGoal]:
+        existing = {g.number: g for g in BasicGoal.objects.filter(plan=self.plan)}
+        for record in self.table.goals:
+            goal = existing.get(record.number)
+            if goal is None:
+                existing[record.number] = BasicGoal.objects.create(
+                    plan=self.plan, number=record.number, title=record.title
+                )
+                self.changes.append(Change("goal", "added", f"{record.number} {record.title}"))
+            elif goal.title != record.title:
+                self.changes.append(
+                    Change(
+                        "goal", "changed", f"{record.number}", text_diff(goal.title, record.title)
+                    )
+                )
+                goal.title = record.title
+                goal.save(update_fields=["title"])
+        return existing
+
+    def _directions(self, goals: dict[int, BasicGoal]) -> dict[tuple[int, int], PolicyDirection]:
+        existing = {
+            (d.goal.number, d.number): d
+            for d in PolicyDirection.objects.filter(goal__plan=self.plan).select_related("goal")
+        }
+        for record in self.table.directions:
+            key = (record.goal_number, record.number)
+            direction = existing.get(key)
+            label = f"{record.goal_number}-{record.number} {record.title}"
+            if direction is None:
+                existing[key] = PolicyDirection.objects.create(
+                    goal=goals[record.goal_number], number=record.number, title=record.title
+                )
+                self.changes.append(Change("direction", "added", label))
+            elif direction.title != record.title:
+                self.changes.append(
+                    Change("direction", "changed", label, text_diff(direction.title, record.title))
+                )
+                direction.title = record.title
+                direction.save(update_fields=["title"])
+        return existing
+
+    def _departments(self) -> dict[str, Department]:
+        wanted: dict[str, bool] = {}
+        links: dict[tuple[str, str], tuple[int, str]] = {}
+        for project in self.table.projects:
+            for entry in project.departments:
+                wanted[entry.name] = entry.is_whole_government
+                if entry.predecessor:
+                    wanted.setdefault(entry.predecessor, False)
+                    assert entry.effective_fiscal_year is not None and entry.note is not None
+                    links[(entry.name, entry.predecessor)] = (
+                        entry.effective_fiscal_year,
+                        entry.note,
+                    )
+        existing = {d.name: d for d in Department.objects.filter(name__in=wanted)}
+        new = [
+            Department(
+                name=name,
+                kind=Department.Kind.WHOLE_GOVERNMENT if whole else Department.Kind.SECTION,
+            )
+            for name, whole in wanted.items()
+            if name not in existing
+        ]
+        for department in Department.objects.bulk_create(new):
+            existing[department.name] = department
+            self.changes.append(Change("department", "added", department.name))
+
+        current = {
+            (s.successor.name, s.predecessor.name): s
+            for s in DepartmentSuccession.objects.filter(
+                successor__name__in=[k[0] for k in links]
+            ).select_related("successor", "predecessor")
+        }
+        for (successor, predecessor), (year, note) in links.items():
+            link = current.get((successor, predecessor))
+            label = f"{predecessor} → {successor}（{year}年度から）"
+            if link is None:
+                DepartmentSuccession.objects.create(
+                    successor=existing[successor],
+                    predecessor=existing[predecessor],
+                    effective_fiscal_year=year,
+                    note=note,
+                )
+                self.changes.append(Change("succession", "added", label))
+            elif (link.effective_fiscal_year, link.note) != (year, note):
+                self.changes.append(
+                    Change("succession", "changed", label, text_diff(link.note, note))
+                )
+                link.effective_fiscal_year, link.note = year, note
+                link.save(update_fields=["effective_fiscal_year", "note"])
+        return existing
+
+    def _projects(self, directions: dict[tuple[int, int], PolicyDirection]) -> dict[int, Project]:
+        existing = {p.number: p for p in Project.objects.filter(plan=self.plan)}
+        new: list[Project] = []
+        changed: list[Project] = []
+        for record in self.table.projects:
+            direction = directions[(record.goal_number, record.direction_number)]
+            project = existing.get(record.number)
+            label = f"{record.number} {record.name}"
+            if project is None:
+                new.append(
+                    Project(
+                        plan=self.plan,
+                        direction=direction,
+                        number=record.number,
+                        name=record.name,
+                        content=record.content,
+                    )
+                )
+                self.changes.append(Change("project", "added", label))
+                continue
+            diffs = []
+            if project.name != record.name:
+                diffs.append(text_diff(project.name, record.name))
+            if project.content != record.content:
+                diffs.append(text_diff(project.content, record.content))
+            if diffs:
+                project.name, project.content = record.name, record.content
+                changed.append(project)
+                self.changes.append(Change("project", "changed", label, "\n".join(diffs)))
+        for project in Project.objects.bulk_create(new, batch_size=2000):
+            existing[project.number] = project
+        Project.objects.bulk_update(changed, ["name", "content"], batch_size=2000)
+        return existing
+
+    def _statuses(self, projects: dict[int, Project], departments: dict[str, Department]) -> None:
+        year = self.table.fiscal_year
+        existing = {
+            s.project_id: s
+            for s in AnnualStatus.objects.filter(project__plan=self.plan, fiscal_year=year)
+        }
+        current_departments: dict[int, list[str]] = {}
+        for link in (
+            StatusDepartment.objects.filter(
+                status__project__plan=self.plan, status__fiscal_year=year
+            )
+            .order_by("status_id", "position")
+            .values_list("status_id", "department__name")
+        ):
+            current_departments.setdefault(link[0], []).append(link[1])
+
+        new: list[AnnualStatus] = []
+        changed: list[AnnualStatus] = []
+        relink: list[AnnualStatus] = []
+        wanted_departments: dict[int, list[str]] = {}
+        for index, record in enumerate(self.table.projects, start=1):
+            project = projects[record.number]
+            names = list(dict.fromkeys(entry.name for entry in record.departments))
+            status = existing.get(project.pk)
+            label = f"{record.number} {record.name}（{year}年度）"
+            if status is None:
+                status = AnnualStatus(
+                    project=project,
+                    fiscal_year=year,
+                    status_text=record.status_text,
+                    departments_text=record.departments_text,
+                    source_row=record.place.row or 0,
+                    import_run=self.run,
+                )
+                new.append(status)
+                self.changes.append(Change("status", "added", label))
+            else:
+                diffs = []
+                if status.status_text != record.status_text:
+                    diffs.append(text_diff(status.status_text, record.status_text))
+                if status.departments_text != record.departments_text:
+                    diffs.append(text_diff(status.departments_text, record.departments_text))
+                if diffs:
+                    self.changes.append(Change("status", "changed", label, "\n".join(diffs)))
+                if diffs or status.source_row != record.place.row:
+                    status.status_text = record.status_text
+                    status.departments_text = record.departments_text
+                    status.source_row = record.place.row or 0
+                    status.import_run = self.run
+                    changed.append(status)
+                if current_departments.get(status.pk, []) != names:
+                    relink.append(status)
+            wanted_departments[id(status)] = names
+            if self.progress is not None:
+                self.progress(index)
+
+        AnnualStatus.objects.bulk_create(new, batch_size=2000)
+        AnnualStatus.objects.bulk_update(
+            changed,
+            ["status_text", "departments_text", "source_row", "import_run"],
+            batch_size=2000,
+        )
+        StatusDepartment.objects.filter(status__in=[s.pk for s in relink]).delete()
+        StatusDepartment.objects.bulk_create(
+            [
+                StatusDepartment(status=status, department=departments[name], position=position)
+                for status in new + relink
+                for position, name in enumerate(wanted_departments[id(status)], start=1)
+            ],
+            batch_size=5000,
+        )
+        self.touched_statuses = len(new) + len(changed)

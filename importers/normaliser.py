@@ -1,0 +1,443 @@
+"""The normaliser: rows of cells in, the plan's structure and its statuses out.
+
+Pure: no database. Structure is derived from numbering, not from where a label
+happens to sit, because text extracted from a PDF puts the label of a
+vertically merged cell where it was drawn (often mid-block):
+
+- a policy direction starts at a row whose direction cell has a number;
+- a basic goal starts where direction numbers start again (…3, 4, then 1), or
+  where a goal label with a new number appears;
+- a goal label anywhere inside a block names that block.
+"""
+
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+from importers.columns import COLUMNS, is_header, match_header
+from importers.departments import DepartmentEntry, parse_departments
+from importers.eras import UnknownEraError, find_fiscal_year
+from importers.numbering import Numbered, split_number
+from importers.problems import Place, Problem, error
+from importers.readers import SourceRow, SourceTable
+
+
+@dataclass(frozen=True)
+class GoalRecord:
+    number: int
+    label: str
+    title: str
+    place: Place
+
+
+@dataclass(frozen=True)
+class DirectionRecord:
+    goal_number: int
+    number: int
+    title: str
+    place: Place
+
+
+@dataclass(frozen=True)
+class ProjectRecord:
+    number: int
+    name: str
+    content: str
+    goal_number: int
+    direction_number: int
+    status_text: str
+    departments_text: str
+    departments: tuple[DepartmentEntry, ...]
+    place: Place
+    """The row the project came from (column unset)."""
+
+
+@dataclass
+class StatusTable:
+    file_name: str
+    file_format: str
+    title: str = ""
+    aim: str = ""
+    fiscal_year: int | None = None
+    goals: list[GoalRecord] = field(default_factory=list)
+    directions: list[DirectionRecord] = field(default_factory=list)
+    projects: list[ProjectRecord] = field(default_factory=list)
+
+
+@dataclass
+class _GoalBlock:
+    first_place: Place
+    number: int | None = None
+    label: str = ""
+    title: str = ""
+    directions: list[DirectionRecord] = field(default_factory=list)
+
+
+_FOOTNOTE_MARKS = ("※", "注)", "注）", "(注", "（注")
+
+
+def normalise(
+    source: SourceTable, *, fiscal_year: int | None = None
+) -> tuple[StatusTable, list[Problem]]:
+    """Turn a source table into records, listing every problem with its place."""
+    table = StatusTable(source.file_name, source.file_format)
+    problems: list[Problem] = []
+    columns: dict[str, int] | None = None
+    header_years: set[int] = set()
+    title_years: set[int] = set()
+    blocks: list[_GoalBlock] = []
+    direction_block: DirectionRecord | None = None
+    current_sheet: object = object()
+    placed: list[tuple[int, DirectionRecord, ProjectRecord]] = []
+
+    for row in source.rows:
+        if row.sheet != current_sheet:
+            current_sheet = row.sheet
+            columns = None
+        place = Place(source.file_name, row.sheet, row.number)
+        if row.is_blank():
+            continue
+        found = match_header(row.cells)
+        if is_header(found):
+            columns = found
+            year = _header_year(row, found, place, problems)
+            if year is not None:
+                header_years.add(year)
+            continue
+        if columns is None:
+            _read_preamble(row, table, title_years, place, problems)
+            continue
+        if _is_footnote(row):
+            continue
+
+        cell = _cells(row, columns)
+        goal_cell = split_number(cell["goal"]) if cell["goal"].strip() else None
+        direction_cell = split_number(cell["direction"]) if cell["direction"].strip() else None
+
+        if goal_cell is not None:
+            if goal_cell.number is None:
+                problems.append(
+                    error(
+                        _at(place, columns, "goal"),
+                        "基本目標の番号が読めません",
+                        "the basic goal has no number",
+                        cell["goal"],
+                    )
+                )
+            elif not blocks or (
+                blocks[-1].number is not None and blocks[-1].number != goal_cell.number
+            ):
+                blocks.append(_GoalBlock(place))
+                direction_block = None
+                _name_block(blocks[-1], goal_cell)
+            elif blocks[-1].number is None:
+                _name_block(blocks[-1], goal_cell)
+
+        if direction_cell is not None:
+            if direction_cell.number is None:
+                problems.append(
+                    error(
+                        _at(place, columns, "direction"),
+                        "施策の方向の番号が読めません",
+                        "the policy direction has no number",
+                        cell["direction"],
+                    )
+                )
+            elif not (
+                direction_block is not None
+                and direction_cell.number == direction_block.number
+                and direction_cell.text == direction_block.title
+            ):
+                starts_again = (
+                    direction_block is not None and direction_cell.number <= direction_block.number
+                )
+                if not blocks or (starts_again and blocks[-1].directions):
+                    blocks.append(_GoalBlock(place))
+                direction_block = DirectionRecord(
+                    0, direction_cell.number, direction_cell.text, _at(place, columns, "direction")
+                )
+                blocks[-1].directions.append(direction_block)
+
+        project = _project(row, cell, columns, place, problems)
+        if project is None:
+            continue
+        if direction_block is None:
+            problems.append(
+                error(
+                    _at(place, columns, "direction"),
+                    "この事業の施策の方向が分かりません（番号付きの施策の方向が前にありません）",
+                    "no numbered policy direction comes before this project",
+                    cell["project"],
+                )
+            )
+            continue
+        placed.append((len(blocks) - 1, direction_block, project))
+
+    if columns is None and not blocks:
+        problems.append(_no_header_problem(source))
+        return table, problems
+
+    table.fiscal_year = _fiscal_year(
+        fiscal_year, header_years, title_years, Place(source.file_name), problems
+    )
+    _build_structure(table, blocks, placed, problems)
+    _check_project_numbers(table, problems)
+    return table, problems
+
+
+def _name_block(block: _GoalBlock, goal_cell: Numbered) -> None:
+    block.number = goal_cell.number
+    block.label = goal_cell.label
+    block.title = goal_cell.text
+
+
+def _cells(row: SourceRow, columns: dict[str, int]) -> dict[str, str]:
+    values = {}
+    for column in COLUMNS:
+        index = columns.get(column.identifier)
+        values[column.identifier] = (
+            row.cells[index] if index is not None and index < len(row.cells) else ""
+        )
+    return values
+
+
+def _at(place: Place, columns: dict[str, int], identifier: str) -> Place:
+    return Place(place.file, place.sheet, place.row, columns.get(identifier))
+
+
+def _project(
+    row: SourceRow,
+    cell: dict[str, str],
+    columns: dict[str, int],
+    place: Place,
+    problems: list[Problem],
+) -> ProjectRecord | None:
+    number_cell = cell["project_number"].strip()
+    if number_cell:
+        numbered = split_number(number_cell)
+        numbered = Numbered(numbered.number, numbered.label, cell["project"].strip())
+    else:
+        numbered = split_number(cell["project"])
+    if numbered.number is None:
+        problems.append(
+            error(
+                _at(place, columns, "project_number" if number_cell else "project"),
+                "事業番号が読めません",
+                "the project has no number",
+                number_cell or cell["project"],
+            )
+        )
+        return None
+    status_text = cell["status"].strip("\n")
+    if not status_text.strip():
+        problems.append(
+            error(
+                _at(place, columns, "status"),
+                "実施状況が空欄です",
+                "the status cell is empty",
+                "",
+            )
+        )
+    departments, department_problems = parse_departments(cell["departments"])
+    for problem in department_problems:
+        problems.append(
+            error(
+                _at(place, columns, "departments"),
+                problem.message_ja,
+                problem.message_en,
+                problem.value,
+            )
+        )
+    if not departments:
+        problems.append(
+            error(
+                _at(place, columns, "departments"),
+                "担当課が空欄です",
+                "the department cell is empty",
+                "",
+            )
+        )
+    return ProjectRecord(
+        number=numbered.number,
+        name=numbered.text,
+        content=cell["content"].strip("\n"),
+        goal_number=0,
+        direction_number=0,
+        status_text=status_text,
+        departments_text=cell["departments"].strip(),
+        departments=tuple(departments),
+        place=place,
+    )
+
+
+def _header_year(
+    row: SourceRow, columns: dict[str, int], place: Place, problems: list[Problem]
+) -> int | None:
+    text = row.cells[columns["status"]]
+    try:
+        return find_fiscal_year(text)
+    except UnknownEraError as exc:
+        problems.append(
+            error(
+                _at(place, columns, "status"),
+                f"元号「{exc.era}」が分かりません（明治・大正・昭和・平成・令和 または西暦で書いてください）",
+                f"unknown era '{exc.era}' (use 明治, 大正, 昭和, 平成, 令和 or a Western year)",
+                text,
+            )
+        )
+        return None
+
+
+def _read_preamble(
+    row: SourceRow,
+    table: StatusTable,
+    title_years: set[int],
+    place: Place,
+    problems: list[Problem],
+) -> None:
+    """Rows above the header: the title, the plan's aim, and notes."""
+    text = " ".join(cell.strip() for cell in row.cells if cell.strip())
+    folded = unicodedata.normalize("NFKC", text)
+    if folded.startswith("計画の目標"):
+        table.aim = text[len("計画の目標") :].strip(" \u3000:：")
+        return
+    if not table.title:
+        table.title = text
+        try:
+            year = find_fiscal_year(text)
+        except UnknownEraError:
+            year = None
+        if year is not None:
+            title_years.add(year)
+
+
+def _is_footnote(row: SourceRow) -> bool:
+    filled = [cell.strip() for cell in row.cells if cell.strip()]
+    return len(filled) == 1 and filled[0].startswith(_FOOTNOTE_MARKS)
+
+
+def _no_header_problem(source: SourceTable) -> Problem:
+    seen = next((row for row in source.rows if not row.is_blank()), None)
+    expected = "、".join(c.label for c in COLUMNS if c.required)
+    cells = " | ".join(c.strip() for c in seen.cells if c.strip())[:120] if seen else ""
+    return error(
+        Place(source.file_name, seen.sheet if seen else None, seen.number if seen else None),
+        f"見出し行が見つかりません。必要な列: {expected}",
+        f"no header row found; expected columns: {expected}",
+        cells,
+    )
+
+
+def _fiscal_year(
+    given: int | None,
+    header_years: set[int],
+    title_years: set[int],
+    place: Place,
+    problems: list[Problem],
+) -> int | None:
+    found = header_years or title_years
+    if len(found) > 1:
+        years = "、".join(str(y) for y in sorted(found))
+        problems.append(
+            error(
+                place,
+                f"年度が複数あります（{years}）。1つのファイルには1つの年度だけを入れてください",
+                f"the file names more than one fiscal year ({years})",
+            )
+        )
+        return None
+    year = next(iter(found), None)
+    if given is not None and year is not None and given != year:
+        problems.append(
+            error(
+                place,
+                f"指定された年度 {given} とファイルの年度 {year} が違います",
+                f"--fiscal-year {given} differs from the file's fiscal year {year}",
+            )
+        )
+        return None
+    if given is None and year is None:
+        problems.append(
+            error(
+                place,
+                "年度が分かりません。見出しに年度を書くか --fiscal-year で指定してください",
+                "no fiscal year in the file; give one with --fiscal-year",
+            )
+        )
+    return given if given is not None else year
+
+
+def _build_structure(
+    table: StatusTable,
+    blocks: list[_GoalBlock],
+    placed: list[tuple[int, DirectionRecord, ProjectRecord]],
+    problems: list[Problem],
+) -> None:
+    for position, block in enumerate(blocks):
+        if block.number is None:
+            problems.append(
+                error(
+                    block.first_place,
+                    "この基本目標のまとまりに、番号付きの基本目標の見出しがありません",
+                    "no numbered basic goal label in this block of rows",
+                )
+            )
+            continue
+        expected = position + 1
+        if block.number != expected:
+            problems.append(
+                error(
+                    block.first_place,
+                    f"基本目標の番号が順番どおりではありません（{expected} のはずが {block.number}）",
+                    f"basic goal numbers out of sequence (expected {expected}, found {block.number})",
+                    block.label,
+                )
+            )
+        table.goals.append(GoalRecord(block.number, block.label, block.title, block.first_place))
+        for index, direction in enumerate(block.directions):
+            if index and direction.number != block.directions[index - 1].number + 1:
+                problems.append(
+                    error(
+                        direction.place,
+                        "施策の方向の番号が順番どおりではありません",
+                        "policy direction numbers out of sequence",
+                        f"{direction.number} {direction.title}",
+                    )
+                )
+            table.directions.append(
+                DirectionRecord(block.number, direction.number, direction.title, direction.place)
+            )
+    goal_numbers = {i: b.number for i, b in enumerate(blocks)}
+    for block_index, direction, project in placed:
+        goal_number = goal_numbers[block_index]
+        if goal_number is not None:
+            table.projects.append(
+                replace(project, goal_number=goal_number, direction_number=direction.number)
+            )
+
+
+def _check_project_numbers(table: StatusTable, problems: list[Problem]) -> None:
+    seen: dict[int, ProjectRecord] = {}
+    for project in table.projects:
+        if project.number in seen:
+            problems.append(
+                error(
+                    project.place,
+                    f"事業番号 {project.number} が重複しています（{seen[project.number].place.row} 行目にもあります）",
+                    f"project number {project.number} appears twice "
+                    f"(also on row {seen[project.number].place.row})",
+                    project.name,
+                )
+            )
+        else:
+            seen[project.number] = project
+    if seen:
+        missing = sorted(set(range(1, max(seen) + 1)) - set(seen))
+        if missing:
+            numbers = "、".join(str(n) for n in missing)
+            problems.append(
+                error(
+                    Place(table.file_name),
+                    f"事業番号が抜けています: {numbers}",
+                    f"project numbers missing from the sequence: {numbers}",
+                )
+            )

@@ -1,0 +1,83 @@
+"""Numbers at the start of a label: Ⅰ, I, １, 1, (1), （１）, ①, 第1 …"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ①..⑳
+_ROMAN_CHARACTERS = {chr(0x2160 + i): i + 1 for i in range(12)}  # Ⅰ..Ⅻ
+_ROMAN_CHARACTERS.update({chr(0x2170 + i): i + 1 for i in range(12)})  # ⅰ..ⅻ
+
+# After NFKC: "Ⅳ" → "IV", "（１）" → "(1)", "①" stays, "１" → "1".
+_PATTERNS = [
+    re.compile(r"^第\s*(?P<arabic>\d+)\s*[\.．、:：]?\s*(?P<rest>.*)$", re.S),
+    re.compile(r"^[\(\[]\s*(?P<arabic>\d+)\s*[\)\]]\s*(?P<rest>.*)$", re.S),
+    re.compile(r"^(?P<arabic>\d+)\s*[\)\]]\s*(?P<rest>.*)$", re.S),
+    re.compile(r"^(?P<arabic>\d+)(?:\s*[\.．、:：]\s*|\s+)(?P<rest>.*)$", re.S),
+    re.compile(r"^(?P<arabic>\d+)$"),
+    re.compile(r"^[\(\[]\s*(?P<roman>[IVXL]+)\s*[\)\]]\s*(?P<rest>.*)$", re.S),
+    re.compile(r"^(?P<roman>[IVXL]+)(?:\s*[\.．、:：]\s*|\s+)(?P<rest>.*)$", re.S),
+    re.compile(r"^(?P<roman>[IVXL]+)$"),
+]
+
+
+@dataclass(frozen=True)
+class Numbered:
+    number: int | None
+    label: str
+    """The number as published (e.g. ``II``, ``（１）``); empty when there is none."""
+    text: str
+    """The rest of the cell, as published."""
+
+
+def roman_to_int(numeral: str) -> int | None:
+    total = 0
+    previous = 0
+    for char in reversed(numeral.upper()):
+        value = _ROMAN_VALUES.get(char)
+        if value is None:
+            return None
+        total += -value if value < previous else value
+        previous = max(previous, value)
+    return total or None
+
+
+def split_number(cell: str) -> Numbered:
+    """Split a leading number from a label: ``"II 被害者の…"`` → (2, "II", "被害者の…")."""
+    stripped = cell.strip()
+    if not stripped:
+        return Numbered(None, "", "")
+    first = stripped[0]
+    for table in (_CIRCLED, _ROMAN_CHARACTERS):
+        if first in table:
+            return Numbered(table[first], first, stripped[1:].strip())
+    # NFKC only to recognise the number; the rest is cut from the original text
+    # so that what was published is kept as it was.
+    folded = unicodedata.normalize("NFKC", stripped)
+    for pattern in _PATTERNS:
+        match = pattern.match(folded)
+        if not match:
+            continue
+        groups = match.groupdict()
+        if groups.get("arabic"):
+            number = int(groups["arabic"])
+        else:
+            number = roman_to_int(groups["roman"])
+            if number is None:
+                continue
+        rest = groups.get("rest") or ""
+        label_length = _original_prefix_length(stripped, len(folded) - len(rest))
+        label = stripped[:label_length].strip()
+        return Numbered(number, label, stripped[label_length:].strip())
+    return Numbered(None, "", stripped)
+
+
+def _original_prefix_length(original: str, folded_length: int) -> int:
+    """How many characters of ``original`` fold to the first ``folded_length``."""
+    consumed = 0
+    for index, char in enumerate(original):
+        if consumed >= folded_length:
+            return index
+        consumed += len(unicodedata.normalize("NFKC", char))
+    return len(original)

@@ -1,0 +1,81 @@
+"""Checks of a normalised table against the plan already in the database.
+
+Checks that need only the file (numbering, empty cells, eras) happen in the
+normaliser; these need the plan, which the loader reads inside its transaction.
+"""
+
+from importers.normaliser import StatusTable
+from importers.problems import Problem, error, warning
+from reports.models import BasicGoal, Plan, PolicyDirection, Project
+
+
+def validate_against_plan(table: StatusTable, plan: Plan) -> list[Problem]:
+    problems: list[Problem] = []
+    goals = dict(BasicGoal.objects.filter(plan=plan).values_list("number", "title"))
+    directions = {
+        (goal_number, number): title
+        for goal_number, number, title in PolicyDirection.objects.filter(
+            goal__plan=plan
+        ).values_list("goal__number", "number", "title")
+    }
+    projects = {
+        number: (name, goal_number, direction_number)
+        for number, name, goal_number, direction_number in Project.objects.filter(
+            plan=plan
+        ).values_list("number", "name", "direction__goal__number", "direction__number")
+    }
+    for goal in table.goals:
+        if goal.number in goals and _folded(goals[goal.number]) != _folded(goal.title):
+            problems.append(
+                warning(
+                    goal.place,
+                    f"基本目標 {goal.number} の名称が計画の表記と違います（計画: {goals[goal.number]}）",
+                    f"basic goal {goal.number} is worded differently from the plan",
+                    goal.title,
+                )
+            )
+    for direction in table.directions:
+        key = (direction.goal_number, direction.number)
+        if key in directions and _folded(directions[key]) != _folded(direction.title):
+            problems.append(
+                warning(
+                    direction.place,
+                    f"施策の方向 {key[0]}-{key[1]} の名称が計画の表記と違います"
+                    f"（計画: {directions[key]}）",
+                    f"policy direction {key[0]}-{key[1]} is worded differently from the plan",
+                    direction.title,
+                )
+            )
+    for project in table.projects:
+        known = projects.get(project.number)
+        if known is None:
+            continue
+        name, goal_number, direction_number = known
+        if (goal_number, direction_number) != (project.goal_number, project.direction_number):
+            problems.append(
+                error(
+                    project.place,
+                    f"事業 {project.number} は計画では {goal_number}-{direction_number} "
+                    f"にありますが、このファイルでは {project.goal_number}-"
+                    f"{project.direction_number} にあります",
+                    f"project {project.number} is under {goal_number}-{direction_number} in the "
+                    f"plan but under {project.goal_number}-{project.direction_number} here",
+                    project.name,
+                )
+            )
+        elif _folded(name) != _folded(project.name):
+            problems.append(
+                warning(
+                    project.place,
+                    f"事業 {project.number} の名称が計画の表記と違います（計画: {name}）",
+                    f"project {project.number} is named differently from the plan",
+                    project.name,
+                )
+            )
+    return problems
+
+
+def _folded(text: str) -> str:
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).split())

@@ -1,0 +1,229 @@
+"""The plan, its structure, and the yearly status of each project."""
+
+from django.db import models
+
+
+class Plan(models.Model):
+    """計画: a city's basic plan, e.g. a five-year plan against spousal violence."""
+
+    slug = models.SlugField("識別子", max_length=80, unique=True)
+    title = models.TextField("計画名")
+    municipality = models.CharField("自治体", max_length=80, blank=True)
+    aim = models.TextField("計画の目標", blank=True)
+    first_fiscal_year = models.PositiveSmallIntegerField(
+        "計画期間（初年度）", null=True, blank=True
+    )
+    last_fiscal_year = models.PositiveSmallIntegerField(
+        "計画期間（最終年度）", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "計画"
+        verbose_name_plural = "計画"
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BasicGoal(models.Model):
+    """基本目標: the top level of a plan, numbered Ⅰ, Ⅱ, … within it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    number = models.PositiveSmallIntegerField("番号")
+    title = models.TextField("基本目標")
+
+    class Meta:
+        verbose_name = "基本目標"
+        verbose_name_plural = "基本目標"
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="basic_goal_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PolicyDirection(models.Model):
+    """施策の方向: a policy direction, numbered within its basic goal."""
+
+    goal = models.ForeignKey(BasicGoal, on_delete=models.CASCADE, related_name="directions")
+    number = models.PositiveSmallIntegerField("番号")
+    title = models.TextField("施策の方向")
+
+    class Meta:
+        verbose_name = "施策の方向"
+        verbose_name_plural = "施策の方向"
+        ordering = ["goal", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "number"], name="policy_direction_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Project(models.Model):
+    """事業: a project, numbered within the whole plan, with its 事業内容."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="projects")
+    direction = models.ForeignKey(
+        PolicyDirection, on_delete=models.PROTECT, related_name="projects"
+    )
+    number = models.PositiveIntegerField("番号")
+    name = models.TextField("事業名称")
+    content = models.TextField("事業内容", blank=True)
+
+    class Meta:
+        verbose_name = "事業"
+        verbose_name_plural = "事業"
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="project_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class Department(models.Model):
+    """担当課: a section of the city government, or the whole government (全庁)."""
+
+    class Kind(models.TextChoices):
+        SECTION = "section", "課・室"
+        WHOLE_GOVERNMENT = "whole_government", "全庁"
+
+    name = models.CharField("名称", max_length=200, unique=True)
+    kind = models.CharField("種別", max_length=20, choices=Kind, default=Kind.SECTION)
+    predecessors = models.ManyToManyField(
+        "self",
+        through="DepartmentSuccession",
+        through_fields=("successor", "predecessor"),
+        symmetrical=False,
+        related_name="successors",
+    )
+
+    class Meta:
+        verbose_name = "担当課"
+        verbose_name_plural = "担当課"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentSuccession(models.Model):
+    """組織変更: from a fiscal year on, ``successor`` took over ``predecessor``'s work.
+
+    Made from a note such as (平成28年度より市民総務課から組織変更); ``note`` keeps
+    the note exactly as published.
+    """
+
+    successor = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+    predecessor = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="successor_links"
+    )
+    effective_fiscal_year = models.PositiveSmallIntegerField("組織変更の年度")
+    note = models.TextField("注記（原文）")
+
+    class Meta:
+        verbose_name = "組織変更"
+        verbose_name_plural = "組織変更"
+        ordering = ["successor", "effective_fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["successor", "predecessor"], name="department_succession_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(successor=models.F("predecessor")),
+                name="department_succession_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.effective_fiscal_year})"
+
+
+class ImportRun(models.Model):
+    """取り込み記録: one run of the importer over one file, and what it did."""
+
+    class Outcome(models.TextChoices):
+        LOADED = "loaded", "取り込み済み"
+        UNCHANGED = "unchanged", "変更なし"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="import_runs")
+    file_name = models.CharField("ファイル名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    file_format = models.CharField("形式", max_length=20)
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    started_at = models.DateTimeField("開始")
+    finished_at = models.DateTimeField("終了")
+    outcome = models.CharField("結果", max_length=20, choices=Outcome)
+    row_count = models.PositiveIntegerField("行数", default=0)
+    created_count = models.PositiveIntegerField("追加", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    unchanged_count = models.PositiveIntegerField("変更なし", default=0)
+    changes = models.JSONField("変更点", default=list, blank=True)
+    warnings = models.JSONField("警告", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "取り込み記録"
+        verbose_name_plural = "取り込み記録"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class AnnualStatus(models.Model):
+    """年度実施状況: what a project did in one fiscal year, as the city published it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="statuses")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    status_text = models.TextField("実施状況")
+    departments_text = models.TextField("担当課（原文）", blank=True)
+    departments = models.ManyToManyField(
+        Department, through="StatusDepartment", related_name="statuses"
+    )
+    import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="statuses")
+    source_row = models.PositiveIntegerField("取り込み元の行")
+
+    class Meta:
+        verbose_name = "年度実施状況"
+        verbose_name_plural = "年度実施状況"
+        ordering = ["project", "-fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "fiscal_year"], name="annual_status_one_per_project_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} ({self.fiscal_year})"
+
+
+class StatusDepartment(models.Model):
+    """A department listed on a status, in the order the city listed them."""
+
+    status = models.ForeignKey(AnnualStatus, on_delete=models.CASCADE)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField("順番")
+
+    class Meta:
+        ordering = ["status", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status", "department"], name="status_department_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["status", "position"], name="status_department_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.position}: {self.department}"
