@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 import pytest
 
-from tests.browser.conftest import is_local
+from tests.browser.conftest import is_local, open_visit
 from tests.browser.pages import each_page_type
 
 NEUTRAL_PAGE = "<!DOCTYPE html><html lang='en'><title>Neutral</title><p>Neutral page</p></html>"
@@ -38,6 +38,18 @@ def test_quick_exit_link_replaces_the_page_in_history(site, visit, page_type):
 
     page.go_back()
     assert page.url == "about:blank"
+
+
+@pytest.mark.parametrize("page_type", **each_page_type())
+def test_quick_exit_is_a_plain_link_that_works_without_javascript(chromium, site, page_type):
+    visit = open_visit(chromium, java_script_enabled=False)
+    try:
+        exit_url = _open_with_quick_exit(visit, site + page_type.path, page_type.status)
+        visit.page.locator("a.quick-exit").click()
+        visit.page.wait_for_url(exit_url)
+        assert visit.page.locator("p").inner_text() == "Neutral page"
+    finally:
+        visit.context.close()
 
 
 @pytest.mark.parametrize("page_type", **each_page_type())
