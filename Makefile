@@ -9,7 +9,7 @@ PORT ?= 8000
 BIND_HOST ?= 127.0.0.1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run dev serve prepare test lint format lock clean
+.PHONY: install run dev serve prepare test test-deps chromium lint format lock clean
 
 install: $(VENV)/.installed
 
@@ -42,7 +42,24 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint
+# The browser tests drive Debian's Chromium (with a Japanese font, so the
+# screenshots show real glyphs) and use two checkers from package.json:
+# axe-core and the Nu Html Checker. Chromium is installed only when missing;
+# if it cannot be installed, the run stops here rather than skipping tests.
+test-deps: install chromium node_modules/.installed
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=ja family 2>/dev/null | grep -q .; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk; \
+	fi
+
+# --ignore-scripts: vnu-jar's install script would download a Java runtime;
+# the system's Java runs vnu.jar.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+test: lint test-deps
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-tests-only-not-a-secret}" $(PY) -m pytest
 
 # Re-pin requirements.lock from the ranges in pyproject.toml.
@@ -54,4 +71,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules

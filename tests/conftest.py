@@ -9,16 +9,23 @@ SEED = ROOT / "fixtures" / "saitama_dv2_H29_status.txt"
 SEED_PLAN = "saitama-dv-2"
 
 
+def static_files_as_in_development(storages: dict) -> dict:
+    """Settings that find static files in static/, without running collectstatic first."""
+    return {
+        "WHITENOISE_AUTOREFRESH": True,
+        "WHITENOISE_USE_FINDERS": True,
+        "STORAGES": {
+            **storages,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
-    # Pages are tested without running collectstatic first: static files are
-    # found in static/ as in development.
-    settings.WHITENOISE_AUTOREFRESH = True
-    settings.WHITENOISE_USE_FINDERS = True
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    # Pages are tested without running collectstatic first.
+    for name, value in static_files_as_in_development(settings.STORAGES).items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture

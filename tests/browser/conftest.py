@@ -1,0 +1,116 @@
+"""Real Chromium (Debian's, installed by `make test`) against the live site with the seed loaded."""
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test.utils import override_settings
+from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from tests.conftest import static_files_as_in_development
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+def is_local(url: str) -> bool:
+    return urlsplit(url).hostname in LOCAL_HOSTS
+
+
+@pytest.fixture(scope="package")
+def chromium() -> Iterator[Browser]:
+    """One Chromium for the browser tests; each test opens its own context.
+
+    Playwright's sync API keeps an event loop running in this thread while it
+    is open, so Django's guard against database calls from async code would
+    stop the tests' own database set-up and tear-down (loading the seed,
+    flushing). Nothing here is async: the site is served from the live
+    server's thread, which has no event loop. So the guard is lifted for this
+    package only, while Chromium is open.
+    """
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        tempfile.TemporaryDirectory(prefix="chromium-") as downloads,
+    ):
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        # Every launch gets a fresh temporary profile (user-data dir).
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, downloads_path=downloads
+            )
+            yield browser
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(request) -> Iterator[LiveServer]:
+    """pytest-django's live server, started with the static settings the tests use.
+
+    Its middleware is built once, when the server starts, before any test's
+    settings apply; without these, WhiteNoise would look for collected files.
+    pytest-django still gives each test using it a transactional database.
+    """
+    with override_settings(**static_files_as_in_development(settings.STORAGES)):
+        server = LiveServer(
+            request.config.getvalue("liveserver") or "localhost",
+        )
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def site(live_server, seeded) -> str:
+    """The base URL of the live site, with the data `make run` loads."""
+    return live_server.url
+
+
+@dataclass
+class Visit:
+    """A browser tab and everything it asked for."""
+
+    context: BrowserContext
+    page: Page
+    requests: list[str] = field(default_factory=list)
+
+    def outside_requests(self) -> list[str]:
+        return [url for url in self.requests if not is_local(url)]
+
+
+def open_visit(chromium: Browser, **context_options) -> Visit:
+    context = chromium.new_context(locale="ja-JP", **context_options)
+    # A broken page fails in seconds, not after Playwright's default 30.
+    context.set_default_timeout(10_000)
+    visit = Visit(context=context, page=context.new_page())
+    context.on("request", lambda request: visit.requests.append(request.url))
+
+    # Nothing may leave the machine, even if a page asked for it: such
+    # requests are recorded above and then refused here.
+    def refuse(route, request: Request) -> None:
+        route.abort("blockedbyclient")
+
+    context.route(lambda url: not is_local(url), refuse)
+    return visit
+
+
+@pytest.fixture
+def visit(chromium) -> Iterator[Visit]:
+    opened = open_visit(chromium, viewport={"width": 1280, "height": 800})
+    yield opened
+    opened.context.close()
