@@ -8,6 +8,8 @@ Western fiscal year.
 from dataclasses import dataclass
 
 import django_filters
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from importers.eras import fiscal_year_label
@@ -75,6 +77,27 @@ def keyword_q(keyword: str) -> Q:
     )
 
 
+class KeywordField(forms.CharField):
+    """Free text; control characters (NUL included) are refused with one clear message."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        self.validators.append(
+            RegexValidator(
+                r"[\x00-\x1f\x7f]",
+                inverse_match=True,
+                message="制御文字（改行やタブなど）は使えません。",
+            )
+        )
+
+
+class KeywordFilter(django_filters.CharFilter):
+    field_class = KeywordField
+
+
 class StatusFilter(django_filters.FilterSet):
     goal = django_filters.ChoiceFilter(label="基本目標", method="filter_goal", empty_label="すべて")
     direction = django_filters.ChoiceFilter(
@@ -84,9 +107,7 @@ class StatusFilter(django_filters.FilterSet):
         label="担当課", method="filter_department", empty_label="すべて"
     )
     year = django_filters.ChoiceFilter(label="年度", method="filter_year", empty_label="すべて")
-    q = django_filters.CharFilter(
-        label="キーワード", method="filter_keyword", max_length=KEYWORD_MAX_LENGTH
-    )
+    q = KeywordFilter(label="キーワード", method="filter_keyword", max_length=KEYWORD_MAX_LENGTH)
 
     class Meta:
         model = AnnualStatus

@@ -1,0 +1,59 @@
+"""Every page type makes the same number of SQL queries on the seed and on ten
+times as much data: ten fiscal years, with more departments and reorganisations."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from reports.models import AnnualStatus, Department, DepartmentSuccession
+from tests.pages import BAD_REQUEST_PAGES, PAGE_URLS
+
+QUERIES = {
+    "home": 6,  # plans, then the plan page's five
+    "plan": 5,  # plan, goals, directions, projects, years
+    "goal": 5,  # plan, goal, directions, projects, their years
+    "direction": 5,  # plan, direction, projects, statuses, departments
+    "project": 4,  # plan, project, statuses, departments
+    "fiscal_year": 3,  # plan, statuses, departments
+    # plan, five option lists, count, page, departments, four facets
+    "filter": 13,
+    "filter_combined": 13,
+    "filter_bad_parameter": 6,  # plan and the option lists; nothing else runs
+    "department_index": 3,  # departments, predecessor links, successor links
+    "department": 5,  # department, its two kinds of links, statuses, departments
+    "about": 2,  # plans, imports
+}
+
+
+def tenfold(seed_path, tmp_path) -> None:
+    """Nine more years of the seed's table, each naming a new department and a
+    new predecessor of 住宅政策課."""
+    text = seed_path.read_text(encoding="utf-8")
+    for offset in range(1, 10):
+        year = 2017 + offset
+        later = text.replace("平成29年度実施状況", f"{year}年度実施状況")
+        later = later.replace("\t観光国際課\n", f"\t観光国際課{offset}\n")
+        later = later.replace("住宅課から組織変更", f"住宅課{offset}から組織変更", 1)
+        path = tmp_path / f"status_{year}.txt"
+        path.write_text(later, encoding="utf-8")
+        call_command("import_status", str(path), plan_slug="saitama-dv-2", stdout=StringIO())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PAGE_URLS)
+def test_query_count_is_the_same_on_ten_times_the_data(
+    client, seeded, seed_path, tmp_path, django_assert_num_queries, name
+):
+    status = 400 if name in BAD_REQUEST_PAGES else 200
+    with django_assert_num_queries(QUERIES[name]):
+        assert client.get(PAGE_URLS[name]).status_code == status
+
+    statuses, departments = AnnualStatus.objects.count(), Department.objects.count()
+    tenfold(seed_path, tmp_path)
+    assert AnnualStatus.objects.count() == 10 * statuses
+    assert Department.objects.count() == departments + 18
+    assert DepartmentSuccession.objects.filter(successor__name="住宅政策課").count() == 10
+
+    with django_assert_num_queries(QUERIES[name]):
+        assert client.get(PAGE_URLS[name]).status_code == status
