@@ -127,3 +127,8 @@ def about(request: HttpRequest) -> HttpResponse:
             "licence": settings.DATA_LICENCE,
         },
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page with the quick exit and the hotlines, like every other page."""
+    return render(request, "500.html", status=500)

@@ -362,3 +362,26 @@ def test_any_project_department_and_year_is_within_three_clicks_of_home(client, 
         assert reverse("reports:department", args=[department.name]) in seen
     for year in AnnualStatus.objects.values_list("fiscal_year", flat=True).distinct():
         assert seen[reverse("reports:year", args=["saitama-dv-2", year])] == 1
+
+
+@pytest.mark.django_db
+def test_not_found_page_keeps_the_quick_exit_and_hotlines(client, seeded):
+    response = client.get("/plans/saitama-dv-2/projects/999/")
+    assert response.status_code == 404
+    page = parse(response)
+    assert page.one("main").texts("h1") == ["ページが見つかりません"]
+    assert page.one("a", cls="quick-exit").attrs["href"] == "https://www.google.com/"
+    assert len(page.one("footer").one("ul").all("li")) == 3
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self';")
+
+
+@pytest.mark.django_db
+def test_server_error_page_keeps_the_quick_exit_and_hotlines(rf):
+    from reports.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    page = parse(response)
+    assert page.one("main").texts("h1") == ["表示できませんでした"]
+    assert page.one("a", cls="quick-exit").attrs["href"] == "https://www.google.com/"
+    assert len(page.one("footer").one("ul").all("li")) == 3
