@@ -372,6 +372,35 @@ def status_facets(*, filterset: StatusFilter) -> list[Facet]:
     ]
 
 
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    value: str
+    query_without: str
+    """The query string with this filter (and the page number) taken out."""
+
+
+def status_active_filters(*, filterset: StatusFilter, facets: list[Facet]) -> list[ActiveFilter]:
+    """The filters in force, each with the URL query that drops it."""
+
+    def without(name: str) -> str:
+        data = filterset.data.copy()
+        for key in (name, "page"):
+            data.pop(key, None)
+        return data.urlencode()
+
+    active = [
+        ActiveFilter(facet.label, option.label, without(facet.name))
+        for facet in facets
+        for option in facet.options
+        if option.selected
+    ]
+    keyword = filterset.form.cleaned_data.get("q")
+    if keyword:
+        active.insert(0, ActiveFilter("キーワード", keyword, without("q")))
+    return active
+
+
 class PageNumberError(ValueError):
     """A ``page`` parameter that is not a page of the results."""
 

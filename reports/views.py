@@ -95,7 +95,12 @@ def status_search(request: HttpRequest, slug: str) -> HttpResponse:
     except selectors.PageNumberError as error:
         context["errors"] = [f"ページ: 「{error}」というページはありません。"]
         return render(request, "reports/status_search.html", context, status=400)
-    context.update(page=page, facets=selectors.status_facets(filterset=filterset))
+    facets = selectors.status_facets(filterset=filterset)
+    context.update(
+        page=page,
+        facets=facets,
+        active_filters=selectors.status_active_filters(filterset=filterset, facets=facets),
+    )
     return render(request, "reports/status_search.html", context)
 
 

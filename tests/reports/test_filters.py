@@ -270,3 +270,20 @@ def test_unknown_parameters_are_ignored(client, seeded):
     response = client.get(URL, {"colour": "red", "goal": "2"})
     assert response.status_code == 200
     assert main_of(response).one("span", cls="result-count").text == "14件"
+
+
+@pytest.mark.django_db
+def test_active_filters_are_listed_each_with_a_link_that_drops_it(client, seeded):
+    main = main_of(client.get(URL, {"q": "DV", "goal": "2", "year": "2017", "page": "1"}))
+    active = main.one("ul", cls="active-filters")
+    assert active.texts("li") == [
+        "キーワード：DV （この条件を外す）",
+        "基本目標：基本目標Ⅱ 被害者の早期発見と相談体制の充実 （この条件を外す）",
+        "年度：平成29年度（2017年度） （この条件を外す）",
+    ]
+    assert [href for _, href in active.links()] == [
+        "?goal=2&year=2017",
+        "?q=DV&year=2017",
+        "?q=DV&goal=2",
+    ]
+    assert main_of(client.get(URL)).all("ul", cls="active-filters") == []
