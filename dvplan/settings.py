@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dvplan.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "dvplan.urls"
@@ -63,6 +64,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "reports.context_processors.site_safety",
             ],
         },
     },
@@ -87,6 +89,30 @@ SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Everything comes from this site: no inline script or style, no third parties.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "style-src": ["'self'"],
+    "script-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# The quick-exit link's destination: a neutral page that says nothing about this site.
+QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.google.com/")
+# Consultation hotlines for the footer (data, not templates).
+HOTLINES_FILE = BASE_DIR / "fixtures" / "hotlines.toml"
+# The licence under which the published data is offered again.
+DATA_LICENCE = {
+    "name": env.str(
+        "DATA_LICENCE_NAME", default="クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）"
+    ),
+    "url": env.str(
+        "DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/deed.ja"
+    ),
+}
 
 LOGGING = {
     "version": 1,

@@ -3,3 +3,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("reports.urls")),
 ]
+
+handler500 = "reports.views.server_error"

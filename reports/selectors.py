@@ -1,12 +1,21 @@
 """Reads for the pages. Each selector owns its joins, so a page's query count
 stays the same whatever the size of the data."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from reports.filters import StatusFilter, StatusFilterOptions, department_q
 from reports.models import (
     AnnualStatus,
     BasicGoal,
+    Department,
+    DepartmentSuccession,
+    ImportRun,
     Plan,
     PolicyDirection,
     Project,
@@ -42,6 +51,7 @@ def plan_goals_tree(*, plan: Plan) -> list[BasicGoal]:
 
 
 def plan_fiscal_years(*, plan: Plan) -> list[int]:
+    """The fiscal years for which the plan has statuses, newest first."""
     return list(
         AnnualStatus.objects.filter(project__plan=plan)
         .order_by("-fiscal_year")
@@ -50,22 +60,364 @@ def plan_fiscal_years(*, plan: Plan) -> list[int]:
     )
 
 
-def project_get(*, plan: Plan, number: int) -> Project:
-    statuses = (
-        AnnualStatus.objects.order_by("-fiscal_year")
-        .select_related("import_run")
-        .prefetch_related(
-            Prefetch(
-                "statusdepartment_set",
-                queryset=StatusDepartment.objects.order_by("position").select_related("department"),
-                to_attr="department_links",
-            )
+def _department_links() -> Prefetch:
+    return Prefetch(
+        "statusdepartment_set",
+        queryset=StatusDepartment.objects.order_by("position").select_related("department"),
+        to_attr="department_links",
+    )
+
+
+def _statuses_with_departments() -> QuerySet[AnnualStatus]:
+    return AnnualStatus.objects.select_related("import_run").prefetch_related(_department_links())
+
+
+def goal_get(*, plan: Plan, number: int) -> BasicGoal:
+    """A goal with its directions and their projects, each project with its years."""
+    projects = Project.objects.order_by("number").prefetch_related(
+        Prefetch(
+            "statuses",
+            queryset=AnnualStatus.objects.order_by("-fiscal_year").only(
+                "id", "project_id", "fiscal_year"
+            ),
         )
     )
+    directions = (
+        PolicyDirection.objects.order_by("number")
+        .annotate(project_count=Count("projects"))
+        .prefetch_related(Prefetch("projects", queryset=projects))
+    )
+    return get_object_or_404(
+        BasicGoal.objects.annotate(
+            project_count=Count("directions__projects", distinct=True)
+        ).prefetch_related(Prefetch("directions", queryset=directions)),
+        plan=plan,
+        number=number,
+    )
+
+
+def direction_get(*, plan: Plan, goal_number: int, number: int) -> PolicyDirection:
+    """A direction with its projects and every year's status of each, newest first."""
+    projects = Project.objects.order_by("number").prefetch_related(
+        Prefetch("statuses", queryset=_statuses_with_departments().order_by("-fiscal_year"))
+    )
+    return get_object_or_404(
+        PolicyDirection.objects.select_related("goal").prefetch_related(
+            Prefetch("projects", queryset=projects)
+        ),
+        goal__plan=plan,
+        goal__number=goal_number,
+        number=number,
+    )
+
+
+def project_get(*, plan: Plan, number: int) -> Project:
+    """A project with every year's status, newest first, with departments and source."""
     return get_object_or_404(
         Project.objects.select_related("direction__goal").prefetch_related(
-            Prefetch("statuses", queryset=statuses)
+            Prefetch("statuses", queryset=_statuses_with_departments().order_by("-fiscal_year"))
         ),
         plan=plan,
         number=number,
     )
+
+
+@dataclass
+class DirectionRows:
+    """One policy direction's rows in a fiscal year's table."""
+
+    direction: PolicyDirection
+    statuses: list[AnnualStatus] = field(default_factory=list)
+
+
+@dataclass
+class GoalRows:
+    goal: BasicGoal
+    directions: list[DirectionRows] = field(default_factory=list)
+
+
+def fiscal_year_table(*, plan: Plan, fiscal_year: int) -> list[GoalRows]:
+    """A year's statuses grouped goal → direction, in the plan's order, as the city prints them."""
+    statuses = list(
+        _statuses_with_departments()
+        .filter(project__plan=plan, fiscal_year=fiscal_year)
+        .select_related("project__direction__goal")
+        .order_by(
+            "project__direction__goal__number", "project__direction__number", "project__number"
+        )
+    )
+    if not statuses:
+        raise Http404("この年度の実施状況はありません")
+    goals: list[GoalRows] = []
+    for status in statuses:
+        direction = status.project.direction
+        if not goals or goals[-1].goal.pk != direction.goal_id:
+            goals.append(GoalRows(goal=direction.goal))
+        rows = goals[-1].directions
+        if not rows or rows[-1].direction.pk != direction.pk:
+            rows.append(DirectionRows(direction=direction))
+        rows[-1].statuses.append(status)
+    return goals
+
+
+# Departments and reorganisations.
+
+
+def department_list() -> list[Department]:
+    """Every department with its counts and its predecessor and successor links."""
+    return list(
+        Department.objects.order_by("kind", "name")
+        .annotate(
+            status_count=Count("statuses", distinct=True),
+            project_count=Count("statuses__project", distinct=True),
+        )
+        .prefetch_related(
+            Prefetch(
+                "predecessor_links",
+                queryset=DepartmentSuccession.objects.select_related("predecessor").order_by(
+                    "effective_fiscal_year", "predecessor__name"
+                ),
+            ),
+            Prefetch(
+                "successor_links",
+                queryset=DepartmentSuccession.objects.select_related("successor").order_by(
+                    "effective_fiscal_year", "successor__name"
+                ),
+            ),
+        )
+    )
+
+
+def department_get(*, name: str) -> Department:
+    return get_object_or_404(
+        Department.objects.prefetch_related(
+            Prefetch(
+                "predecessor_links",
+                queryset=DepartmentSuccession.objects.select_related("predecessor").order_by(
+                    "effective_fiscal_year", "predecessor__name"
+                ),
+            ),
+            Prefetch(
+                "successor_links",
+                queryset=DepartmentSuccession.objects.select_related("successor").order_by(
+                    "effective_fiscal_year", "successor__name"
+                ),
+            ),
+        ),
+        name=name,
+    )
+
+
+@dataclass
+class DepartmentEntry:
+    """A status on a department's page; ``listed_as`` is the predecessor it was listed under."""
+
+    status: AnnualStatus
+    listed_as: Department | None = None
+
+
+@dataclass
+class DepartmentYear:
+    fiscal_year: int
+    entries: list[DepartmentEntry] = field(default_factory=list)
+
+
+@dataclass
+class DepartmentPlan:
+    plan: Plan
+    years: list[DepartmentYear] = field(default_factory=list)
+
+
+def department_statuses(*, department: Department) -> list[DepartmentPlan]:
+    """Every status of the department and its predecessors, by plan and year (newest first)."""
+    links = list(department.predecessor_links.all())
+    statuses = list(
+        _statuses_with_departments()
+        .filter(department_q(department_id=department.pk, links=links))
+        .select_related("project__plan")
+        .order_by("project__plan__slug", "-fiscal_year", "project__number")
+    )
+    predecessors = {link.predecessor_id: link for link in links}
+    plans: list[DepartmentPlan] = []
+    for status in statuses:
+        plan = status.project.plan
+        if not plans or plans[-1].plan.pk != plan.pk:
+            plans.append(DepartmentPlan(plan=plan))
+        years = plans[-1].years
+        if not years or years[-1].fiscal_year != status.fiscal_year:
+            years.append(DepartmentYear(fiscal_year=status.fiscal_year))
+        listed = [link.department for link in status.department_links]
+        listed_as = None
+        if all(d.pk != department.pk for d in listed):
+            listed_as = next(d for d in listed if d.pk in predecessors)
+        years[-1].entries.append(DepartmentEntry(status=status, listed_as=listed_as))
+    return plans
+
+
+def import_run_list() -> QuerySet[ImportRun]:
+    """Every import, newest first, with its plan: where the published text came from."""
+    return ImportRun.objects.select_related("plan").order_by("-started_at")
+
+
+# The filter page.
+
+STATUSES_PER_PAGE = 20
+
+
+def status_filter_options(*, plan: Plan) -> StatusFilterOptions:
+    """The goals, directions, departments and years a plan's statuses can be filtered by."""
+    departments = list(
+        Department.objects.filter(
+            Q(statuses__project__plan=plan) | Q(predecessors__statuses__project__plan=plan)
+        )
+        .distinct()
+        .order_by("kind", "name")
+    )
+    links: dict[int, list[DepartmentSuccession]] = defaultdict(list)
+    for link in DepartmentSuccession.objects.filter(
+        successor__in=[d.pk for d in departments]
+    ).order_by("effective_fiscal_year", "predecessor_id"):
+        links[link.successor_id].append(link)
+    return StatusFilterOptions(
+        goals=list(BasicGoal.objects.filter(plan=plan).order_by("number")),
+        directions=list(
+            PolicyDirection.objects.filter(goal__plan=plan)
+            .select_related("goal")
+            .order_by("goal__number", "number")
+        ),
+        departments=departments,
+        fiscal_years=plan_fiscal_years(plan=plan),
+        predecessor_links=dict(links),
+    )
+
+
+def plan_statuses(*, plan: Plan) -> QuerySet[AnnualStatus]:
+    return AnnualStatus.objects.filter(project__plan=plan)
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+
+
+def status_facets(*, filterset: StatusFilter) -> list[Facet]:
+    """For each filter, how many statuses each of its options would give,
+    combined with the other active filters (one query per filter)."""
+    options = filterset.options
+    chosen = filterset.form.cleaned_data
+
+    def facet(name: str, label: str, values: list[tuple[str, str]], counts: dict[str, int]):
+        return Facet(
+            name=name,
+            label=label,
+            options=[
+                FacetOption(value, text, counts.get(value, 0), chosen.get(name) == value)
+                for value, text in values
+            ],
+        )
+
+    goal_counts = {
+        str(row["project__direction__goal__number"]): row["n"]
+        for row in filterset.queryset_without("goal")
+        .values("project__direction__goal__number")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    direction_counts = {
+        f"{row['project__direction__goal__number']}-{row['project__direction__number']}": row["n"]
+        for row in filterset.queryset_without("direction")
+        .values("project__direction__goal__number", "project__direction__number")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    year_counts = {
+        str(row["fiscal_year"]): row["n"]
+        for row in filterset.queryset_without("year")
+        .values("fiscal_year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    listed: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for status_id, department_id, fiscal_year in StatusDepartment.objects.filter(
+        status__in=filterset.queryset_without("department").values("pk")
+    ).values_list("status_id", "department_id", "status__fiscal_year"):
+        listed[department_id].append((status_id, fiscal_year))
+    department_counts = {}
+    for department in options.departments:
+        found = {status_id for status_id, _ in listed.get(department.pk, [])}
+        for link in options.predecessor_links.get(department.pk, []):
+            found.update(
+                status_id
+                for status_id, year in listed.get(link.predecessor_id, [])
+                if year >= link.effective_fiscal_year
+            )
+        department_counts[department.name] = len(found)
+
+    fields = filterset.form.fields
+    return [
+        facet("goal", "基本目標", fields["goal"].choices[1:], goal_counts),
+        facet("direction", "施策の方向", fields["direction"].choices[1:], direction_counts),
+        facet("department", "担当課", fields["department"].choices[1:], department_counts),
+        facet("year", "年度", fields["year"].choices[1:], year_counts),
+    ]
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    value: str
+    query_without: str
+    """The query string with this filter (and the page number) taken out."""
+
+
+def status_active_filters(*, filterset: StatusFilter, facets: list[Facet]) -> list[ActiveFilter]:
+    """The filters in force, each with the URL query that drops it."""
+
+    def without(name: str) -> str:
+        data = filterset.data.copy()
+        for key in (name, "page"):
+            data.pop(key, None)
+        return data.urlencode()
+
+    active = [
+        ActiveFilter(facet.label, option.label, without(facet.name))
+        for facet in facets
+        for option in facet.options
+        if option.selected
+    ]
+    keyword = filterset.form.cleaned_data.get("q")
+    if keyword:
+        active.insert(0, ActiveFilter("キーワード", keyword, without("q")))
+    return active
+
+
+class PageNumberError(ValueError):
+    """A ``page`` parameter that is not a page of the results."""
+
+
+def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> Page:
+    """One page of the filtered statuses, newest year first, in the plan's order."""
+    statuses = (
+        filterset.qs.select_related("import_run", "project__direction__goal")
+        .prefetch_related(_department_links())
+        .order_by("-fiscal_year", "project__number", "pk")
+    )
+    paginator = Paginator(statuses, STATUSES_PER_PAGE)
+    if page_number is None:
+        return paginator.page(1)
+    if not page_number.isascii() or not page_number.isdigit():
+        raise PageNumberError(page_number)
+    number = int(page_number)
+    if number < 1 or number > paginator.num_pages:
+        raise PageNumberError(page_number)
+    return paginator.page(number)

@@ -1,7 +1,11 @@
+"""Thin views: read the request, call a selector or the FilterSet, render."""
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from reports import selectors
+from reports.filters import KEYWORD_MAX_LENGTH, StatusFilter
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,7 +31,109 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    plan = selectors.plan_get(slug=slug)
+    goal = selectors.goal_get(plan=plan, number=number)
+    return render(request, "reports/goal_detail.html", {"plan": plan, "goal": goal})
+
+
+def direction_detail(request: HttpRequest, slug: str, goal: int, number: int) -> HttpResponse:
+    plan = selectors.plan_get(slug=slug)
+    direction = selectors.direction_get(plan=plan, goal_number=goal, number=number)
+    return render(
+        request,
+        "reports/direction_detail.html",
+        {"plan": plan, "goal": direction.goal, "direction": direction},
+    )
+
+
 def project_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
     project = selectors.project_get(plan=plan, number=number)
     return render(request, "reports/project_detail.html", {"plan": plan, "project": project})
+
+
+def fiscal_year_detail(request: HttpRequest, slug: str, fiscal_year: int) -> HttpResponse:
+    plan = selectors.plan_get(slug=slug)
+    goals = selectors.fiscal_year_table(plan=plan, fiscal_year=fiscal_year)
+    return render(
+        request,
+        "reports/fiscal_year_detail.html",
+        {
+            "plan": plan,
+            "fiscal_year": fiscal_year,
+            "goals": goals,
+            "status_total": sum(len(d.statuses) for g in goals for d in g.directions),
+        },
+    )
+
+
+def status_search(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = selectors.plan_get(slug=slug)
+    filterset = StatusFilter(
+        request.GET,
+        queryset=selectors.plan_statuses(plan=plan),
+        options=selectors.status_filter_options(plan=plan),
+    )
+    context = {
+        "plan": plan,
+        "filterset": filterset,
+        "keyword_max_length": KEYWORD_MAX_LENGTH,
+        "errors": [],
+    }
+    if not filterset.is_valid():
+        context["errors"] = [
+            f"{filterset.form.fields[name].label}: {message}"
+            for name, messages in filterset.errors.items()
+            for message in messages
+        ]
+        return render(request, "reports/status_search.html", context, status=400)
+    try:
+        page = selectors.status_search_page(
+            filterset=filterset, page_number=request.GET.get("page")
+        )
+    except selectors.PageNumberError as error:
+        context["errors"] = [f"ページ: 「{error}」というページはありません。"]
+        return render(request, "reports/status_search.html", context, status=400)
+    facets = selectors.status_facets(filterset=filterset)
+    context.update(
+        page=page,
+        facets=facets,
+        active_filters=selectors.status_active_filters(filterset=filterset, facets=facets),
+    )
+    return render(request, "reports/status_search.html", context)
+
+
+def department_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "reports/department_index.html", {"departments": selectors.department_list()}
+    )
+
+
+def department_detail(request: HttpRequest, name: str) -> HttpResponse:
+    department = selectors.department_get(name=name)
+    return render(
+        request,
+        "reports/department_detail.html",
+        {
+            "department": department,
+            "plans": selectors.department_statuses(department=department),
+        },
+    )
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/about.html",
+        {
+            "plans": selectors.plan_list(),
+            "import_runs": selectors.import_run_list(),
+            "licence": settings.DATA_LICENCE,
+        },
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page with the quick exit and the hotlines, like every other page."""
+    return render(request, "500.html", status=500)

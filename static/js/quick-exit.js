@@ -1,41 +1,47 @@
-// Quick exit: leave for the neutral site the link points to, replacing this
-// page in the history so that Back does not return here. Shift pressed three
-// times in a row does the same from anywhere on the page. Without JavaScript
-// the link still leaves, as a plain link.
+/*
+ * Quick exit. Without this script the link still leaves the site as a plain
+ * link. With it, leaving replaces the current history entry, so the Back
+ * button does not bring the page back, and pressing Shift three times in a
+ * row also leaves (Esc is avoided: dialogs and screen readers use it).
+ */
 (function () {
   "use strict";
-
-  var link = document.querySelector("a.quick-exit");
+  var link = document.querySelector("[data-quick-exit]");
   if (!link) {
     return;
   }
+  var destination = link.getAttribute("href");
+  var hint = document.querySelector("[data-quick-exit-hint]");
+  if (hint) {
+    hint.hidden = false;
+  }
+  var shiftPresses = 0;
+  var lastPress = 0;
+  var window_ms = 1500;
 
-  function leave(event) {
-    if (event) {
-      event.preventDefault();
-    }
-    window.location.replace(link.href);
+  function leave() {
+    document.body.classList.add("is-leaving");
+    window.location.replace(destination);
   }
 
-  link.addEventListener("click", leave);
+  link.addEventListener("click", function (event) {
+    event.preventDefault();
+    leave();
+  });
 
-  // Three Shift presses with no other key between them, within five seconds.
-  var presses = 0;
-  var timer = null;
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Shift") {
-      presses = 0;
+      shiftPresses = 0;
       return;
     }
     if (event.repeat) {
       return;
     }
-    presses += 1;
-    window.clearTimeout(timer);
-    timer = window.setTimeout(function () {
-      presses = 0;
-    }, 5000);
-    if (presses === 3) {
+    var now = Date.now();
+    shiftPresses = now - lastPress > window_ms ? 1 : shiftPresses + 1;
+    lastPress = now;
+    if (shiftPresses >= 3) {
+      shiftPresses = 0;
       leave();
     }
   });

@@ -1,6 +1,9 @@
-"""Every page type the browser tests visit: add a line here for a new one."""
+"""Every page type the browser tests visit, taken from the site's one list
+(tests/pages.py), plus the 404 page."""
 
 from dataclasses import dataclass
+
+from tests import pages
 
 
 @dataclass(frozen=True)
@@ -11,9 +14,11 @@ class PageType:
 
 
 PAGE_URLS = (
-    PageType("plan-overview", "/plans/saitama-dv-2/"),
-    PageType("project", "/plans/saitama-dv-2/projects/20/"),
-    PageType("not-found", "/plans/saitama-dv-2/projects/999/", status=404),
+    *(
+        PageType(name, path, 400 if name in pages.BAD_REQUEST_PAGES else 200)
+        for name, path in pages.PAGE_URLS.items()
+    ),
+    PageType("not_found", f"/plans/{pages.PLAN}/projects/999/", status=404),
 )
 
 

@@ -1,120 +1,330 @@
-"""The first pages, parsed as a reader sees them."""
+"""Every page type, parsed as a reader sees it, on the seeded plan."""
 
-from html.parser import HTMLParser
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
+from tests.pages import PAGE_URLS
+from tests.reports.html import main_of, parse
 
-class _Text(HTMLParser):
-    """Collects text per tag of interest: h1/h2/h3, links, title."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[str] = []
-        self.found: dict[str, list[str]] = {}
-
-    def handle_starttag(self, tag, attrs):
-        self.stack.append(tag)
-        if tag in {"h1", "h2", "h3", "a", "title", "li", "p"}:
-            self.found.setdefault(tag, []).append("")
-
-    def handle_endtag(self, tag):
-        while self.stack and self.stack.pop() != tag:
-            pass
-
-    def handle_data(self, data):
-        for tag in set(self.stack) & {"h1", "h2", "h3", "a", "title", "li", "p"}:
-            self.found[tag][-1] += data
+PLAN_TITLE = "第2次さいたま市配偶者等からの暴力の防止及び被害者の支援に関する基本計画"
+SITE = "計画の実施状況"
 
 
-def read(response) -> dict[str, list[str]]:
-    parser = _Text()
-    parser.feed(response.content.decode())
-    return {tag: [" ".join(t.split()) for t in texts] for tag, texts in parser.found.items()}
+def crumbs(response) -> list[str]:
+    return parse(response).one("nav", cls="breadcrumbs").texts("li")
 
 
 @pytest.mark.django_db
-def test_home_shows_the_plan_overview_with_goals_directions_and_projects(client, seeded):
+def test_home_is_the_plan_overview_with_aim_counts_years_and_the_whole_tree(client, seeded):
     response = client.get("/")
     assert response.status_code == 200
-    page = read(response)
-    assert page["h1"] == ["第2次さいたま市配偶者等からの暴力の防止及び被害者の支援に関する基本計画"]
-    assert page["h2"] == [
+    assert response.content == client.get(PAGE_URLS["plan"]).content
+    main = main_of(response)
+    assert main.texts("h1") == [PLAN_TITLE]
+    assert main.texts("h2") == ["年度ごとの実施状況の表", "条件で探す", "計画の体系"]
+    assert main.texts("h3") == [
         "基本目標Ⅰ 教育・啓発の推進",
         "基本目標Ⅱ 被害者の早期発見と相談体制の充実",
         "基本目標Ⅲ 被害者の保護と自立支援の充実",
         "基本目標Ⅳ 子どもへの支援",
         "基本目標Ⅴ 関係機関等との連携協力",
     ]
-    assert len(page["h3"]) == 15
-    assert page["h3"][7] == "1 安全な保護体制の整備（3 事業）"
-    assert "基本目標 5・施策の方向 15・事業 57" in page["p"]
-    assert "実施状況のある年度: 平成29年度（2017年度）" in page["p"]
-    project_links = [a for a in page["a"] if a[0].isdigit()]
+    assert len(main.all("h4")) == 15
+    assert main.texts("h4")[7] == "1 安全な保護体制の整備（3 事業）"
+    paragraphs = main.texts("p")
+    assert "さいたま市 計画期間: 平成28年度（2016年度）〜令和2年度（2020年度）" in paragraphs
+    assert "計画の目標 配偶者等からの暴力の根絶と被害者の自立支援をすすめるまちづくり" in paragraphs
+    assert "基本目標 5・施策の方向 15・事業 57" in paragraphs
+    assert main.one("ul", cls="year-list").links() == [
+        ("平成29年度（2017年度）", "/plans/saitama-dv-2/years/2017/")
+    ]
+    goal_links = [a.links()[0] for a in main.all("h3")]
+    assert goal_links[1] == (
+        "基本目標Ⅱ 被害者の早期発見と相談体制の充実",
+        "/plans/saitama-dv-2/goals/2/",
+    )
+    assert main.all("h4")[7].links() == [
+        ("1 安全な保護体制の整備", "/plans/saitama-dv-2/goals/3/directions/1/")
+    ]
+    project_links = [link for ul in main.all("ul", cls="project-list") for link in ul.links()]
     assert len(project_links) == 57
-    assert project_links[21] == "22 被害者の緊急時における一時保護事業"
+    assert project_links[21] == (
+        "22 被害者の緊急時における一時保護事業",
+        "/plans/saitama-dv-2/projects/22/",
+    )
+    assert (
+        "実施状況を絞り込む（基本目標・施策の方向・担当課・年度・キーワード）",
+        "/plans/saitama-dv-2/statuses/",
+    ) in main.links()
+    assert crumbs(response) == ["ホーム", PLAN_TITLE]
 
 
 @pytest.mark.django_db
-def test_plan_page_has_its_own_url(client, seeded):
-    assert client.get("/plans/saitama-dv-2/").content == client.get("/").content
-
-
-@pytest.mark.django_db
-def test_project_page_shows_content_status_departments_and_source(client, seeded):
-    response = client.get("/plans/saitama-dv-2/projects/20/")
+def test_goal_page_lists_its_directions_and_projects_with_their_years(client, seeded):
+    response = client.get(PAGE_URLS["goal"])
     assert response.status_code == 200
-    page = read(response)
-    assert page["title"] == ["20 外国人のための生活相談｜計画の実施状況"]
-    assert page["h1"] == ["事業20 外国人のための生活相談"]
-    assert page["h2"] == ["事業内容", "年度ごとの実施状況"]
-    assert page["h3"] == ["平成29年度（2017年度）"]
-    assert page["li"][1:] == [
+    page = parse(response)
+    assert page.texts("title") == [
+        f"基本目標Ⅱ 被害者の早期発見と相談体制の充実｜{PLAN_TITLE}｜{SITE}"
+    ]
+    main = page.one("main")
+    assert main.texts("h1") == ["基本目標Ⅱ 被害者の早期発見と相談体制の充実"]
+    assert main.texts("h2") == [
+        "1 早期発見・通報体制の整備・充実",
+        "2 配偶者暴力相談支援センター機能の充実",
+        "3 相談体制の強化と周知",
+        "4 多様な被害者への配慮",
+    ]
+    assert main.texts("p", cls="counts") == [
+        "施策の方向 4・事業 14",
+        "事業 4",
+        "事業 2",
+        "事業 5",
+        "事業 3",
+    ]
+    assert main.all("ul", cls="project-list")[3].texts("li") == [
+        "19 多様な被害者への配慮（実施状況: 平成29年度（2017年度））",
+        "20 外国人のための生活相談（実施状況: 平成29年度（2017年度））",
+        "21 外国人のための情報提供（実施状況: 平成29年度（2017年度））",
+    ]
+    assert (
+        "この基本目標の実施状況を絞り込む",
+        "/plans/saitama-dv-2/statuses/?goal=2",
+    ) in main.links()
+    assert crumbs(response) == ["ホーム", PLAN_TITLE, "基本目標Ⅱ 被害者の早期発見と相談体制の充実"]
+
+
+@pytest.mark.django_db
+def test_direction_page_shows_each_project_with_every_years_status(client, seeded):
+    response = client.get(PAGE_URLS["direction"])
+    assert response.status_code == 200
+    main = main_of(response)
+    assert main.texts("h1") == ["施策の方向Ⅱ-4 多様な被害者への配慮"]
+    assert main.texts("h2") == [
+        "事業19 多様な被害者への配慮",
+        "事業20 外国人のための生活相談",
+        "事業21 外国人のための情報提供",
+    ]
+    assert main.texts("h3") == ["平成29年度（2017年度）の実施状況"] * 3
+    assert main.texts("p", cls="departments") == [
+        "担当課 男女共同参画課",
+        "担当課 市民生活安全課、観光国際課",
+        "担当課 観光国際課",
+    ]
+    assert crumbs(response) == [
+        "ホーム",
+        PLAN_TITLE,
         "基本目標Ⅱ 被害者の早期発見と相談体制の充実",
         "4 多様な被害者への配慮",
     ]
-    paragraphs = page["p"]
-    assert any(p.startswith("市内在住の外国人の悩みや不安等を解消するため") for p in paragraphs)
-    assert any(
-        p.startswith("大宮区くらし応援室において外国人相談を実施した（相談件数135件）")
-        for p in paragraphs
+
+
+@pytest.mark.django_db
+def test_project_page_shows_content_status_linked_departments_and_source(client, seeded):
+    response = client.get(PAGE_URLS["project"])
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.texts("title") == [f"20 外国人のための生活相談｜{PLAN_TITLE}｜{SITE}"]
+    main = page.one("main")
+    assert main.texts("h1") == ["事業20 外国人のための生活相談"]
+    assert main.texts("h2") == ["事業内容", "年度ごとの実施状況"]
+    assert main.texts("h3") == ["平成29年度（2017年度）"]
+    paragraphs = main.texts("p")
+    assert paragraphs[0].startswith("市内在住の外国人の悩みや不安等を解消するため")
+    assert paragraphs[1].startswith(
+        "大宮区くらし応援室において外国人相談を実施した（相談件数135件）"
     )
-    assert "担当課 市民生活安全課、観光国際課" in paragraphs
-    assert "出典: saitama_dv2_H29_status.txt の 31 行目" in paragraphs
+    departments = main.one("p", cls="departments")
+    assert departments.text == "担当課 市民生活安全課、観光国際課"
+    assert departments.links() == [
+        (
+            "市民生活安全課",
+            "/departments/%E5%B8%82%E6%B0%91%E7%94%9F%E6%B4%BB%E5%AE%89%E5%85%A8%E8%AA%B2/",
+        ),
+        ("観光国際課", "/departments/%E8%A6%B3%E5%85%89%E5%9B%BD%E9%9A%9B%E8%AA%B2/"),
+    ]
+    provenance = main.one("p", cls="provenance").text
+    assert provenance.startswith("出典: saitama_dv2_H29_status.txt の 31 行目（")
+    assert provenance.endswith("取り込み）")
+    assert (
+        "平成29年度（2017年度）の表全体を見る",
+        "/plans/saitama-dv-2/years/2017/",
+    ) in main.links()
+    nav = page.one("nav", cls="breadcrumbs")
+    assert nav.links() == [
+        ("ホーム", "/"),
+        (PLAN_TITLE, "/plans/saitama-dv-2/"),
+        ("基本目標Ⅱ 被害者の早期発見と相談体制の充実", "/plans/saitama-dv-2/goals/2/"),
+        ("4 多様な被害者への配慮", "/plans/saitama-dv-2/goals/2/directions/4/"),
+    ]
+    assert nav.one("li", aria_current="page").text == "事業20 外国人のための生活相談"
 
 
 @pytest.mark.django_db
-def test_unknown_plan_and_project_are_404(client, seeded):
-    assert client.get("/plans/no-such-plan/").status_code == 404
-    assert client.get("/plans/saitama-dv-2/projects/58/").status_code == 404
+def test_fiscal_year_page_is_the_whole_table_as_the_city_printed_it(client, seeded):
+    response = client.get(PAGE_URLS["fiscal_year"])
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.texts("title") == [f"平成29年度（2017年度）の実施状況｜{PLAN_TITLE}｜{SITE}"]
+    main = page.one("main")
+    assert main.texts("h1") == ["平成29年度（2017年度）の実施状況"]
+    assert main.texts("h2") == [
+        "基本目標Ⅰ 教育・啓発の推進",
+        "基本目標Ⅱ 被害者の早期発見と相談体制の充実",
+        "基本目標Ⅲ 被害者の保護と自立支援の充実",
+        "基本目標Ⅳ 子どもへの支援",
+        "基本目標Ⅴ 関係機関等との連携協力",
+    ]
+    assert main.one("p", cls="plan-meta").text == f"{PLAN_TITLE} 57 事業"
+    tables = main.all("table")
+    assert len(tables) == 5
+    assert tables[0].one("thead").texts("th") == [
+        "施策の方向",
+        "事業名称",
+        "事業内容",
+        "平成29年度（2017年度）実施状況",
+        "担当課",
+    ]
+    assert sum(len(t.all("tbody")) for t in tables) == 15
+    assert sum(len(t.all("th", scope="row")) for t in tables) == 57
+    direction = tables[2].all("tbody")[2]
+    assert direction.one("th", scope="rowgroup").text == "3 自立に向けた各種支援"
+    assert direction.one("th", scope="rowgroup").attrs["rowspan"] == "9"
+    first = direction.all("tr")[0]
+    assert first.texts("th") == ["3 自立に向けた各種支援", "27 子育て相談の実施"]
+    cells = first.texts("td")
+    assert cells[0].startswith("各区役所内に家庭児童相談室を設置し")
+    assert cells[1] == "家庭内の児童福祉に関する相談指導業務を実施した（相談件数10,613件）。"
+    assert cells[2] == "子育て支援政策課"
+    whole = tables[2].all("tbody")[1].all("tr")[1]
+    assert whole.texts("td")[2] == "男女共同参画課、全庁"
+    assert whole.one("a", cls="whole-government").text == "全庁"
+    assert crumbs(response) == ["ホーム", PLAN_TITLE, "平成29年度（2017年度）の実施状況"]
 
 
 @pytest.mark.django_db
-def test_pages_set_no_cookie_and_no_referrer(client, seeded):
-    response = client.get("/plans/saitama-dv-2/projects/1/")
-    assert response.cookies == {}
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+def test_department_index_lists_counts_and_reorganisations(client, seeded):
+    response = client.get(PAGE_URLS["department_index"])
+    assert response.status_code == 200
+    main = main_of(response)
+    assert main.texts("h1") == ["担当課の一覧"]
+    rows = {row.one("th").text: row.texts("td") for row in main.one("tbody").all("tr")}
+    assert rows["男女共同参画課"] == ["27", "27", ""]
+    assert rows["市民生活安全課"] == ["2", "2", "旧 市民総務課（平成28年度（2016年度）から）"]
+    assert rows["市民総務課"] == ["0", "0", "新 市民生活安全課（平成28年度（2016年度）から）"]
+    assert rows["全庁（市全体）"] == ["2", "2", ""]
+    names = [row.one("th").text for row in main.one("tbody").all("tr")]
+    assert names[0] != "全庁（市全体）"
+    assert len(names) == 26
+    assert crumbs(response) == ["ホーム", "担当課の一覧"]
 
 
 @pytest.mark.django_db
-def test_overview_query_count_does_not_grow_with_a_second_year(
-    client, seeded, seed_path, tmp_path, django_assert_num_queries
+def test_department_page_lists_its_statuses_by_year(client, seeded):
+    response = client.get(PAGE_URLS["department"])
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.texts("title") == [f"市民生活安全課の実施状況｜{SITE}"]
+    main = page.one("main")
+    assert main.texts("h1") == ["市民生活安全課"]
+    assert main.texts("h2") == [PLAN_TITLE]
+    assert main.texts("h3") == ["平成29年度（2017年度）（2件）"]
+    assert main.one("p", cls="succession-note").text == (
+        "平成28年度（2016年度）から 市民総務課 の業務を引き継いでいます"
+        "（原文: (平成28年度より市民総務課から組織変更)）。"
+        "平成28年度（2016年度）以降に旧課名で記載された実施状況も、"
+        "「旧 市民総務課 の記載」と示して載せています。"
+    )
+    rows = main.one("tbody").all("tr")
+    assert [row.one("th").text for row in rows] == ["18 住民相談事業", "20 外国人のための生活相談"]
+    assert rows[1].texts("td")[1] == "市民生活安全課、観光国際課"
+    assert main.all("span", cls="listed-as") == []
+    assert crumbs(response) == ["ホーム", "担当課の一覧", "市民生活安全課"]
+
+
+@pytest.mark.django_db
+def test_department_page_includes_a_predecessors_later_entries_marked_as_such(
+    client, seeded, seed_path, tmp_path
 ):
-    with django_assert_num_queries(5):
-        client.get("/plans/saitama-dv-2/")
+    # A later table that still lists 住民相談事業 under the old name 市民総務課.
     later = tmp_path / "later.txt"
-    later.write_text(
-        seed_path.read_text(encoding="utf-8").replace("平成29年度実施状況", "平成30年度実施状況"),
-        encoding="utf-8",
+    text = seed_path.read_text(encoding="utf-8").replace("平成29年度実施状況", "平成30年度実施状況")
+    text = text.replace(
+        "離婚及びDVに関する相談件数計479件）。\t市民生活安全課 (平成28年度より市民総務課から組織変更)",
+        "離婚及びDVに関する相談件数計479件）。\t市民総務課",
     )
+    later.write_text(text, encoding="utf-8")
     call_command("import_status", str(later), plan_slug="saitama-dv-2", stdout=StringIO())
-    with django_assert_num_queries(5):
-        client.get("/plans/saitama-dv-2/")
-    with django_assert_num_queries(4):
-        response = client.get("/plans/saitama-dv-2/projects/1/")
-    assert read(response)["h3"] == ["平成30年度（2018年度）", "平成29年度（2017年度）"]
+
+    main = main_of(client.get(PAGE_URLS["department"]))
+    assert main.texts("h3") == ["平成30年度（2018年度）（2件）", "平成29年度（2017年度）（2件）"]
+    newest = main.all("tbody")[0].all("tr")
+    assert [row.one("th").text for row in newest] == [
+        "18 住民相談事業 旧 市民総務課 の記載",
+        "20 外国人のための生活相談",
+    ]
+    assert newest[0].texts("td")[1] == "市民総務課"
+    assert main.texts("span", cls="listed-as") == ["旧 市民総務課 の記載"]
+
+
+@pytest.mark.django_db
+def test_department_page_leaves_out_a_predecessors_entries_before_the_takeover(client, seeded):
+    # 子ども家庭総合センター総務課 takes over 子育て支援政策課 only from 2018;
+    # 子育て支援政策課's own 2017 entries stay on its own page.
+    main = main_of(client.get("/departments/子ども家庭総合センター総務課/"))
+    assert main.texts("h3") == ["平成29年度（2017年度）（1件）"]
+    assert [row.one("th").text for row in main.one("tbody").all("tr")] == [
+        "46 (仮称)さいたま市子ども総合センター整備事業"
+    ]
+    predecessor = main_of(client.get("/departments/子育て支援政策課/"))
+    assert predecessor.texts("h3") == ["平成29年度（2017年度）（7件）"]
+    assert predecessor.one("p", cls="succession-note").text == (
+        "平成30年度（2018年度）から 子ども家庭総合センター総務課 に組織変更されています"
+        "（原文: (平成30年度より子育て支援政策課から組織変更)）。"
+    )
+
+
+@pytest.mark.django_db
+def test_about_page_names_sources_licence_reading_import_and_private_browsing(client, seeded):
+    response = client.get(PAGE_URLS["about"])
+    assert response.status_code == 200
+    main = main_of(response)
+    assert main.texts("h1") == ["このサイトについて"]
+    assert main.texts("h2") == [
+        "安全にご覧いただくために",
+        "出典",
+        "ライセンス",
+        "実施状況の読み方",
+        "データの取り込み方",
+    ]
+    row = main.one("table", cls="import-table").one("tbody").one("tr")
+    assert row.one("th").text == "saitama_dv2_H29_status.txt"
+    cells = row.texts("td")
+    assert cells[:3] == [PLAN_TITLE, "平成29年度（2017年度）", "57"]
+    assert cells[4] == "取り込み済み"
+    assert len(cells[5]) == 64
+    assert "ただし、このボタンは閲覧履歴を消しません。" in main.text
+    assert "Google Chrome: 右上のメニューから「新しいシークレット ウィンドウ」" in main.text
+    assert (
+        "クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）",
+        "https://creativecommons.org/licenses/by/4.0/deed.ja",
+    ) in main.links()
+
+
+@pytest.mark.django_db
+def test_unknown_plan_goal_direction_project_year_and_department_are_404(client, seeded):
+    for url in [
+        "/plans/no-such-plan/",
+        "/plans/saitama-dv-2/goals/6/",
+        "/plans/saitama-dv-2/goals/2/directions/5/",
+        "/plans/saitama-dv-2/projects/58/",
+        "/plans/saitama-dv-2/years/2016/",
+        "/plans/no-such-plan/statuses/",
+        "/departments/存在しない課/",
+    ]:
+        assert client.get(url).status_code == 404, url
 
 
 @pytest.mark.django_db
@@ -122,6 +332,56 @@ def test_home_lists_plans_when_there_are_several(client, seeded):
     from reports.models import Plan
 
     Plan.objects.create(slug="another-plan", title="別の計画")
-    page = read(client.get("/"))
-    assert page["h1"] == ["計画の一覧"]
-    assert "別の計画（0 事業）" in page["li"]
+    main = main_of(client.get("/"))
+    assert main.texts("h1") == ["計画の一覧"]
+    assert main.texts("li") == ["別の計画（0 事業）", f"{PLAN_TITLE}（57 事業）"]
+
+
+@pytest.mark.django_db
+def test_any_project_department_and_year_is_within_three_clicks_of_home(client, seeded):
+    """Breadth-first over links from the home page, three clicks deep."""
+    from reports.models import AnnualStatus, Department, Project
+
+    seen = {"/": 0}
+    frontier = ["/"]
+    for depth in (1, 2, 3):
+        following = []
+        for url in frontier:
+            for _, href in parse(client.get(url)).links():
+                if href.startswith("/") and not href.startswith("/static/"):
+                    target = href.split("#")[0]
+                    if target not in seen:
+                        seen[target] = depth
+                        following.append(target)
+        frontier = following
+    from django.urls import reverse
+
+    for project in Project.objects.all():
+        assert reverse("reports:project", args=["saitama-dv-2", project.number]) in seen
+    for department in Department.objects.all():
+        assert reverse("reports:department", args=[department.name]) in seen
+    for year in AnnualStatus.objects.values_list("fiscal_year", flat=True).distinct():
+        assert seen[reverse("reports:year", args=["saitama-dv-2", year])] == 1
+
+
+@pytest.mark.django_db
+def test_not_found_page_keeps_the_quick_exit_and_hotlines(client, seeded):
+    response = client.get("/plans/saitama-dv-2/projects/999/")
+    assert response.status_code == 404
+    page = parse(response)
+    assert page.one("main").texts("h1") == ["ページが見つかりません"]
+    assert page.one("a", cls="quick-exit").attrs["href"] == "https://www.google.com/"
+    assert len(page.one("footer").one("ul").all("li")) == 3
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self';")
+
+
+@pytest.mark.django_db
+def test_server_error_page_keeps_the_quick_exit_and_hotlines(rf):
+    from reports.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    page = parse(response)
+    assert page.one("main").texts("h1") == ["表示できませんでした"]
+    assert page.one("a", cls="quick-exit").attrs["href"] == "https://www.google.com/"
+    assert len(page.one("footer").one("ul").all("li")) == 3

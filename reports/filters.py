@@ -1,0 +1,162 @@
+"""The filter page's FilterSet: goal, policy direction, department, fiscal year, keyword.
+
+Parameter values are the ones a reader can read and share: the goal's number,
+the direction as ``goal-direction`` (``2-4``), the department's name and the
+Western fiscal year.
+"""
+
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from importers.eras import fiscal_year_label
+from reports.models import (
+    AnnualStatus,
+    BasicGoal,
+    Department,
+    DepartmentSuccession,
+    PolicyDirection,
+    StatusDepartment,
+)
+from reports.templatetags.plan_format import goal_numeral
+
+KEYWORD_MAX_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class StatusFilterOptions:
+    """What a plan's filter can choose from, read once per request."""
+
+    goals: list[BasicGoal]
+    directions: list[PolicyDirection]
+    """With ``goal`` selected."""
+    departments: list[Department]
+    fiscal_years: list[int]
+    predecessor_links: dict[int, list[DepartmentSuccession]]
+    """Successor department id → its predecessor links."""
+
+
+def direction_key(direction: PolicyDirection) -> str:
+    return f"{direction.goal.number}-{direction.number}"
+
+
+def department_q(*, department_id: int, links: list[DepartmentSuccession]) -> Q:
+    """Statuses that count as the department's: listed under it, or listed under a
+    predecessor in or after the fiscal year from which the successor took over."""
+    q = Q(
+        Exists(StatusDepartment.objects.filter(status=OuterRef("pk"), department_id=department_id))
+    )
+    for link in links:
+        q |= Q(
+            Exists(
+                StatusDepartment.objects.filter(
+                    status=OuterRef("pk"), department_id=link.predecessor_id
+                )
+            ),
+            fiscal_year__gte=link.effective_fiscal_year,
+        )
+    return q
+
+
+def keyword_q(keyword: str) -> Q:
+    """A plain case-insensitive contains match over the texts a reader sees."""
+    return (
+        Q(project__name__icontains=keyword)
+        | Q(project__content__icontains=keyword)
+        | Q(status_text__icontains=keyword)
+        | Q(
+            Exists(
+                StatusDepartment.objects.filter(
+                    status=OuterRef("pk"), department__name__icontains=keyword
+                )
+            )
+        )
+    )
+
+
+class KeywordField(forms.CharField):
+    """Free text; control characters (NUL included) are refused with one clear message."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        self.validators.append(
+            RegexValidator(
+                r"[\x00-\x1f\x7f]",
+                inverse_match=True,
+                message="制御文字（改行やタブなど）は使えません。",
+            )
+        )
+
+
+class KeywordFilter(django_filters.CharFilter):
+    field_class = KeywordField
+
+
+class StatusFilter(django_filters.FilterSet):
+    goal = django_filters.ChoiceFilter(label="基本目標", method="filter_goal", empty_label="すべて")
+    direction = django_filters.ChoiceFilter(
+        label="施策の方向", method="filter_direction", empty_label="すべて"
+    )
+    department = django_filters.ChoiceFilter(
+        label="担当課", method="filter_department", empty_label="すべて"
+    )
+    year = django_filters.ChoiceFilter(label="年度", method="filter_year", empty_label="すべて")
+    q = KeywordFilter(label="キーワード", method="filter_keyword", max_length=KEYWORD_MAX_LENGTH)
+
+    class Meta:
+        model = AnnualStatus
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, options: StatusFilterOptions, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.options = options
+        self._departments = {d.name: d for d in options.departments}
+        self.filters["goal"].extra["choices"] = [
+            (str(g.number), f"基本目標{goal_numeral(g.number)} {g.title}") for g in options.goals
+        ]
+        self.filters["direction"].extra["choices"] = [
+            (direction_key(d), f"{goal_numeral(d.goal.number)}-{d.number} {d.title}")
+            for d in options.directions
+        ]
+        self.filters["department"].extra["choices"] = [
+            (d.name, d.name) for d in options.departments
+        ]
+        self.filters["year"].extra["choices"] = [
+            (str(year), fiscal_year_label(year)) for year in options.fiscal_years
+        ]
+
+    def filter_goal(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(project__direction__goal__number=int(value))
+
+    def filter_direction(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        goal_number, number = (int(part) for part in value.split("-"))
+        return queryset.filter(
+            project__direction__goal__number=goal_number, project__direction__number=number
+        )
+
+    def filter_department(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        department = self._departments[value]
+        links = self.options.predecessor_links.get(department.pk, [])
+        return queryset.filter(department_q(department_id=department.pk, links=links))
+
+    def filter_year(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(fiscal_year=int(value))
+
+    def filter_keyword(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        keyword = value.strip()
+        return queryset.filter(keyword_q(keyword)) if keyword else queryset
+
+    def queryset_without(self, excluded: str) -> QuerySet:
+        """The statuses matching every active filter except ``excluded``: the base
+        of that filter's facet counts."""
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name != excluded:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset

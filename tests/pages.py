@@ -1,0 +1,27 @@
+"""One URL per page type of the site, for the seeded data (fixtures/plans.toml).
+
+Browser tests and query-count tests walk this list; add a page type here when
+the site gains one.
+"""
+
+PLAN = "saitama-dv-2"
+
+PAGE_URLS: dict[str, str] = {
+    "home": "/",
+    "plan": f"/plans/{PLAN}/",
+    "goal": f"/plans/{PLAN}/goals/2/",
+    "direction": f"/plans/{PLAN}/goals/2/directions/4/",
+    "project": f"/plans/{PLAN}/projects/20/",
+    "fiscal_year": f"/plans/{PLAN}/years/2017/",
+    "filter": f"/plans/{PLAN}/statuses/",
+    "filter_combined": f"/plans/{PLAN}/statuses/?goal=2&department=%E7%94%B7%E5%A5%B3%E5%85%B1%E5%90%8C%E5%8F%82%E7%94%BB%E8%AA%B2&year=2017&q=DV",
+    "filter_bad_parameter": f"/plans/{PLAN}/statuses/?goal=99",
+    "department_index": "/departments/",
+    "department": "/departments/%E5%B8%82%E6%B0%91%E7%94%9F%E6%B4%BB%E5%AE%89%E5%85%A8%E8%AA%B2/",
+    "about": "/about/",
+}
+"""``filter_combined`` is goal Ⅱ + 男女共同参画課 + 2017 + keyword DV;
+``department`` is 市民生活安全課, which has a predecessor (市民総務課)."""
+
+# Page types answered with 400 on purpose, to show how a bad parameter is explained.
+BAD_REQUEST_PAGES = {"filter_bad_parameter"}
