@@ -13,7 +13,7 @@ vertically merged cell where it was drawn (often mid-block):
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from importers.columns import COLUMNS, is_header, match_header
+from importers.columns import COLUMNS, header_key, is_header, match_header, missing_columns
 from importers.departments import DepartmentEntry, parse_departments
 from importers.eras import UnknownEraError, find_fiscal_year
 from importers.numbering import Numbered, split_number
@@ -84,43 +84,59 @@ def normalise(
     columns: dict[str, int] | None = None
     header_years: set[int] = set()
     title_years: set[int] = set()
+    sheet_years: set[int] = set()
     blocks: list[_GoalBlock] = []
     direction_block: DirectionRecord | None = None
     current_sheet: object = object()
+    sheet_has_title = False
     placed: list[tuple[int, DirectionRecord, ProjectRecord]] = []
 
     for row in source.rows:
         if row.sheet != current_sheet:
+            # Each sheet has its own header (and perhaps its own title).
             current_sheet = row.sheet
             columns = None
+            sheet_has_title = False
+            sheet_year = _sheet_year(row.sheet)
+            if sheet_year is not None:
+                sheet_years.add(sheet_year)
         place = Place(source.file_name, row.sheet, row.number)
         if row.is_blank():
             continue
         found = match_header(row.cells)
         if is_header(found):
+            missing = missing_columns(found)
+            if missing:
+                problems.append(_missing_columns_problem(row, missing, place))
+                return table, problems
             columns = found
             year = _header_year(row, found, place, problems)
             if year is not None:
                 header_years.add(year)
             continue
         if columns is None:
-            _read_preamble(row, table, title_years, place, problems)
+            if not sheet_has_title:
+                sheet_has_title = True
+                year = _title_year(row)
+                if year is not None:
+                    title_years.add(year)
+            _read_preamble(row, table, place)
             continue
         if _is_footnote(row):
             continue
 
         cell = _cells(row, columns)
-        goal_cell = split_number(cell["goal"]) if cell["goal"].strip() else None
-        direction_cell = split_number(cell["direction"]) if cell["direction"].strip() else None
+        goal_cell = _numbered(cell, "goal")
+        direction_cell = _numbered(cell, "direction")
 
         if goal_cell is not None:
             if goal_cell.number is None:
                 problems.append(
                     error(
-                        _at(place, columns, "goal"),
+                        _at(place, columns, _number_or_name(cell, "goal")),
                         "基本目標の番号が読めません",
                         "the basic goal has no number",
-                        cell["goal"],
+                        cell["goal_number"].strip() or cell["goal"],
                     )
                 )
             elif not blocks or (
@@ -136,16 +152,16 @@ def normalise(
             if direction_cell.number is None:
                 problems.append(
                     error(
-                        _at(place, columns, "direction"),
+                        _at(place, columns, _number_or_name(cell, "direction")),
                         "施策の方向の番号が読めません",
                         "the policy direction has no number",
-                        cell["direction"],
+                        cell["direction_number"].strip() or cell["direction"],
                     )
                 )
             elif not (
                 direction_block is not None
                 and direction_cell.number == direction_block.number
-                and direction_cell.text == direction_block.title
+                and direction_cell.text in ("", direction_block.title)
             ):
                 starts_again = (
                     direction_block is not None and direction_cell.number <= direction_block.number
@@ -177,11 +193,25 @@ def normalise(
         return table, problems
 
     table.fiscal_year = _fiscal_year(
-        fiscal_year, header_years, title_years, Place(source.file_name), problems
+        fiscal_year, header_years or title_years or sheet_years, Place(source.file_name), problems
     )
     _build_structure(table, blocks, placed, problems)
     _check_project_numbers(table, problems)
     return table, problems
+
+
+def _numbered(cell: dict[str, str], identifier: str) -> Numbered | None:
+    """A goal's or direction's number and name, from its own column or the name cell."""
+    number_text = cell[f"{identifier}_number"].strip()
+    name = cell[identifier].strip()
+    if number_text:
+        number = split_number(number_text)
+        return Numbered(number.number, number.label, name or number.text)
+    return split_number(name) if name else None
+
+
+def _number_or_name(cell: dict[str, str], identifier: str) -> str:
+    return f"{identifier}_number" if cell[f"{identifier}_number"].strip() else identifier
 
 
 def _name_block(block: _GoalBlock, goal_cell: Numbered) -> None:
@@ -287,27 +317,36 @@ def _header_year(
         return None
 
 
-def _read_preamble(
-    row: SourceRow,
-    table: StatusTable,
-    title_years: set[int],
-    place: Place,
-    problems: list[Problem],
-) -> None:
+def _read_preamble(row: SourceRow, table: StatusTable, place: Place) -> None:
     """Rows above the header: the title, the plan's aim, and notes."""
-    text = " ".join(cell.strip() for cell in row.cells if cell.strip())
+    text = _row_text(row)
     folded = unicodedata.normalize("NFKC", text)
     if folded.startswith("計画の目標"):
         table.aim = text[len("計画の目標") :].strip(" \u3000:：")
         return
     if not table.title:
         table.title = text
-        try:
-            year = find_fiscal_year(text)
-        except UnknownEraError:
-            year = None
-        if year is not None:
-            title_years.add(year)
+
+
+def _row_text(row: SourceRow) -> str:
+    return " ".join(cell.strip() for cell in row.cells if cell.strip())
+
+
+def _title_year(row: SourceRow) -> int | None:
+    """The year in a sheet's first line (its title); later lines are prose."""
+    try:
+        return find_fiscal_year(_row_text(row))
+    except UnknownEraError:
+        return None
+
+
+def _sheet_year(sheet: str | None) -> int | None:
+    if not sheet:
+        return None
+    try:
+        return find_fiscal_year(sheet)
+    except UnknownEraError:
+        return None
 
 
 def _is_footnote(row: SourceRow) -> bool:
@@ -316,25 +355,44 @@ def _is_footnote(row: SourceRow) -> bool:
 
 
 def _no_header_problem(source: SourceTable) -> Problem:
-    seen = next((row for row in source.rows if not row.is_blank()), None)
+    """Name the row that came closest to a header, and the columns expected."""
+    seen: SourceRow | None = None
+    best = -1
+    for row in source.rows:
+        if row.is_blank():
+            continue
+        matched = len(match_header(row.cells))
+        if matched > best:
+            seen, best = row, matched
     expected = "、".join(c.label for c in COLUMNS if c.required)
-    cells = " | ".join(c.strip() for c in seen.cells if c.strip())[:120] if seen else ""
+    cells = _seen(seen) if seen else ""
     return error(
         Place(source.file_name, seen.sheet if seen else None, seen.number if seen else None),
-        f"見出し行が見つかりません。必要な列: {expected}",
-        f"no header row found; expected columns: {expected}",
-        cells,
+        f"見出し行が見つかりません。必要な列: {expected}（この行にあるのは: {cells}）",
+        f"no header row found; expected columns: {expected} (this row has: {cells})",
+    )
+
+
+def _seen(row: SourceRow) -> str:
+    return " | ".join(header_key(c)[:30] for c in row.cells if c.strip())
+
+
+def _missing_columns_problem(row: SourceRow, missing: list, place: Place) -> Problem:
+    names = "、".join(column.label for column in missing)
+    seen = _seen(row)
+    return error(
+        place,
+        f"見出し行に {names} の列がありません（見出し: {seen}）",
+        f"the header row has no column for {names} (headers: {seen})",
     )
 
 
 def _fiscal_year(
     given: int | None,
-    header_years: set[int],
-    title_years: set[int],
+    found: set[int],
     place: Place,
     problems: list[Problem],
 ) -> int | None:
-    found = header_years or title_years
     if len(found) > 1:
         years = "、".join(str(y) for y in sorted(found))
         problems.append(
