@@ -29,6 +29,9 @@ from reports.models import (
     StatusDepartment,
 )
 
+Progress = Callable[[str, int, int | None], None]
+"""``progress(stage, done, total)``: stage ``read`` (total unknown) or ``load``."""
+
 
 @dataclass(frozen=True)
 class Change:
@@ -85,19 +88,27 @@ def status_import(
     plan_slug: str | None = None,
     fiscal_year: int | None = None,
     dry_run: bool = False,
-    progress: Callable[[int], None] | None = None,
+    allow_new_projects: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import one status table; raise ImportProblems (writing nothing) on any error."""
+    """Import one status table; raise ImportProblems (writing nothing) on any error.
+
+    ``progress(stage, done, total)`` is called as rows are read (stage ``read``,
+    total unknown) and as statuses are compared (stage ``load``).
+    """
     started_at = timezone.now()
     data = path.read_bytes()
-    source = read_table(path)
+    source = read_table(
+        path, progress=None if progress is None else lambda done: progress("read", done, None)
+    )
     table, problems = normalise(source, fiscal_year=fiscal_year)
+    del source
     _raise_on_errors(problems)
     assert table.fiscal_year is not None
 
     with transaction.atomic():
         plan, plan_changes = _plan_for(table, plan_slug, path)
-        problems += validate_against_plan(table, plan)
+        problems += validate_against_plan(table, plan, allow_new_projects=allow_new_projects)
         _raise_on_errors(problems)
         run = ImportRun.objects.create(
             plan=plan,
@@ -111,7 +122,13 @@ def status_import(
             row_count=len(table.projects),
             warnings=[p.as_dict() for p in problems],
         )
-        writer = _Writer(plan, table, run, progress)
+        total = len(table.projects)
+        writer = _Writer(
+            plan,
+            table,
+            run,
+            None if progress is None else lambda done: progress("load", done, total),
+        )
         changes = plan_changes + writer.apply()
         run.finished_at = timezone.now()
         run.outcome = ImportRun.Outcome.LOADED if changes else ImportRun.Outcome.UNCHANGED
@@ -390,7 +407,9 @@ class _Writer:
                 if current_departments.get(status.pk, []) != names:
                     relink.append(status)
             wanted_departments[id(status)] = names
-            if self.progress is not None:
+            if self.progress is not None and (
+                index % 1000 == 0 or index == len(self.table.projects)
+            ):
                 self.progress(index)
 
         AnnualStatus.objects.bulk_create(new, batch_size=2000)
