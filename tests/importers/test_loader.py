@@ -17,29 +17,9 @@ from reports.models import (
     Project,
     StatusDepartment,
 )
+from tests.importers.helpers import snapshot
 
 PLAN = "saitama-dv-2"
-MODELS = [
-    Plan,
-    BasicGoal,
-    PolicyDirection,
-    Project,
-    Department,
-    DepartmentSuccession,
-    AnnualStatus,
-    StatusDepartment,
-    ImportRun,
-]
-
-
-def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every table, for before/after comparisons."""
-    return {
-        model.__name__: sorted(
-            tuple(str(value) for value in row) for row in model.objects.values_list()
-        )
-        for model in MODELS
-    }
 
 
 def corrected_copy(seed_path, tmp_path, old: str, new: str):
