@@ -103,13 +103,17 @@ def status_import(
     )
     table, problems = normalise(source, fiscal_year=fiscal_year)
     del source
-    _raise_on_errors(problems)
-    assert table.fiscal_year is not None
 
     with transaction.atomic():
-        plan, plan_changes = _plan_for(table, plan_slug, path)
+        # The file's own errors and those against the plan are listed together,
+        # so that one run shows the clerk everything to correct.
+        try:
+            plan, plan_changes = _plan_for(table, plan_slug, path)
+        except ImportProblems as plan_problems:
+            raise ImportProblems(problems + plan_problems.problems) from None
         problems += validate_against_plan(table, plan, allow_new_projects=allow_new_projects)
         _raise_on_errors(problems)
+        assert table.fiscal_year is not None
         run = ImportRun.objects.create(
             plan=plan,
             file_name=path.name,

@@ -192,9 +192,16 @@ def normalise(
         problems.append(_no_header_problem(source))
         return table, problems
 
-    table.fiscal_year = _fiscal_year(
-        fiscal_year, header_years or title_years or sheet_years, Place(source.file_name), problems
-    )
+    if any(p.message_en.startswith("unknown era") for p in problems) and fiscal_year is None:
+        # The year is there but unreadable: that error already says so.
+        table.fiscal_year = None
+    else:
+        table.fiscal_year = _fiscal_year(
+            fiscal_year,
+            header_years or title_years or sheet_years,
+            Place(source.file_name),
+            problems,
+        )
     _build_structure(table, blocks, placed, problems)
     _check_project_numbers(table, problems)
     return table, problems
@@ -491,11 +498,24 @@ def _check_project_numbers(table: StatusTable, problems: list[Problem]) -> None:
     if seen:
         missing = sorted(set(range(1, max(seen) + 1)) - set(seen))
         if missing:
-            numbers = "、".join(str(n) for n in missing)
             problems.append(
                 error(
                     Place(table.file_name),
-                    f"事業番号が抜けています: {numbers}",
-                    f"project numbers missing from the sequence: {numbers}",
+                    f"事業番号が抜けています: {_runs(missing, '、', '〜')}",
+                    f"project numbers missing from the sequence: {_runs(missing, ', ', '–')}",
                 )
             )
+
+
+def _runs(numbers: list[int], separator: str, dash: str) -> str:
+    """[2, 4, 5, 6] → "2、4〜6": a long gap reads as one range."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return separator.join(
+        f"{run[0]}{dash}{run[-1]}" if len(run) > 2 else separator.join(map(str, run))
+        for run in runs
+    )

@@ -149,9 +149,9 @@ def _decode(data: bytes, place: Place) -> tuple[str, str]:
                     error(
                         Place(place.file, None, _line_of(data, offset)),
                         f"先頭に UTF-8 の印（BOM）がありますが、中身は UTF-8 ではありません"
-                        f"（{offset} バイト目）。{hint_ja}",
+                        f"（{offset + 1} バイト目）。{hint_ja}",
                         f"the file starts with a UTF-8 byte order mark but is not UTF-8 "
-                        f"(byte {offset}); {hint_en}",
+                        f"(byte {offset + 1}); {hint_en}",
                     )
                 ]
             ) from exc
@@ -167,8 +167,8 @@ def _decode(data: bytes, place: Place) -> tuple[str, str]:
                     error(
                         Place(place.file, None, _line_of(data, offset)),
                         f"文字コードが分かりません（UTF-8 でも Shift_JIS(CP932) でも読めません。"
-                        f"{offset} バイト目）。UTF-8 で保存し直してください",
-                        f"unknown encoding: neither UTF-8 nor Shift_JIS (CP932) (byte {offset}); "
+                        f"{offset + 1} バイト目）。UTF-8 で保存し直してください",
+                        f"unknown encoding: neither UTF-8 nor Shift_JIS (CP932) (byte {offset + 1}); "
                         f"save the file as UTF-8",
                     )
                 ]

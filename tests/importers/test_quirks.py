@@ -6,14 +6,7 @@ import pytest
 from importers.normaliser import normalise
 from importers.problems import Place
 from importers.readers import read_table
-from tests.importers.helpers import HEADER, write_csv, write_xlsx
-
-GOAL = "Ⅰ 教育・啓発の推進"
-ROWS = [
-    [GOAL, "1 市民への意識啓発", "1 DVの防止・啓発", "内容1", "状況1", "男女共同参画課"],
-    ["", "", "2 女性に対する暴力をなくす運動の周知", "内容2", "状況2", "男女共同参画課"],
-    ["", "2 学校等における人権教育の推進", "3 人権教育の推進", "内容3", "状況3", "人権教育推進室"],
-]
+from tests.importers.helpers import GOAL, HEADER, ROWS, write_csv, write_xlsx
 
 
 def _structure(path, **options):
