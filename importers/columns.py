@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -58,20 +59,34 @@ COLUMNS = (
 _SPACE = re.compile(r"\s+")
 
 
+# No header cell is longer than this; longer cells (status texts) are skipped
+# without folding them, which keeps the check for repeated headers cheap.
+_LONGEST_HEADER = 40
+
+
 def header_key(cell: str) -> str:
     """A header cell folded for matching: NFKC, no spaces or line breaks."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", cell))
 
 
+@lru_cache(maxsize=4096)
+def _columns_for(cell: str) -> tuple[Column, ...]:
+    key = header_key(cell)
+    return tuple(column for column in COLUMNS if key and column.matches(key))
+
+
 def match_header(cells: tuple[str, ...]) -> dict[str, int]:
-    """Map column identifiers to positions, for a row that reads as a header."""
+    """Map column identifiers to positions, for a row that reads as a header.
+
+    Every row is checked, since a header may be repeated mid-table after a page
+    break; short cells repeat (labels, departments), so their matches are cached.
+    """
     found: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        key = header_key(cell)
-        if not key:
+        if not cell or len(cell) > _LONGEST_HEADER:
             continue
-        for column in COLUMNS:
-            if column.identifier not in found and column.matches(key):
+        for column in _columns_for(cell):
+            if column.identifier not in found:
                 found[column.identifier] = index
                 break
     return found

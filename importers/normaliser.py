@@ -103,7 +103,7 @@ def normalise(
         place = Place(source.file_name, row.sheet, row.number)
         if row.is_blank():
             continue
-        found = match_header(row.cells)
+        found = _header_cells(row, columns)
         if is_header(found):
             missing = missing_columns(found)
             if missing:
@@ -205,6 +205,18 @@ def normalise(
     _build_structure(table, blocks, placed, problems)
     _check_project_numbers(table, problems)
     return table, problems
+
+
+def _header_cells(row: SourceRow, columns: dict[str, int] | None) -> dict[str, int]:
+    """The columns a row names if it is a header; inside a table, only a row whose
+    project-name cell is a header word can be one (a header repeated after a
+    page break), which spares matching every cell of every data row."""
+    if columns is not None:
+        index = columns["project"]
+        cell = row.cells[index] if index < len(row.cells) else ""
+        if "project" not in match_header((cell,)):
+            return {}
+    return match_header(row.cells)
 
 
 def _numbered(cell: dict[str, str], identifier: str) -> Numbered | None:

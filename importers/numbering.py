@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ①..⑳
@@ -43,6 +44,8 @@ def roman_to_int(numeral: str) -> int | None:
     return total or None
 
 
+# Goal and direction labels repeat on every row of their block (merged cells).
+@lru_cache(maxsize=8192)
 def split_number(cell: str) -> Numbered:
     """Split a leading number from a label: ``"II 被害者の…"`` → (2, "II", "被害者の…")."""
     stripped = cell.strip()
