@@ -24,10 +24,13 @@ FISCAL_YEAR = 2019
 
 def generate(path: Path, rows: int) -> None:
     from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("実施状況")
+    # Not write-only mode: that leaves out the sheet's <dimension>, which Excel
+    # always writes, and without it openpyxl's read-only mode reads the sheet
+    # twice. The generating process's memory is not the import's.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "実施状況"
     sheet.append(["ベンチマーク用 基本計画の実施状況"])
     sheet.append([])
     sheet.append(
@@ -62,10 +65,9 @@ def generate(path: Path, rows: int) -> None:
                 )
                 sheet_row += 1
             if sheet_row > direction_first:
-                sheet.merged_cells.add(f"B{direction_first}:B{sheet_row}")
+                sheet.merge_cells(f"B{direction_first}:B{sheet_row}")
         if sheet_row > goal_first:
-            sheet.merged_cells.add(f"A{goal_first}:A{sheet_row}")
-    sheet.column_dimensions[get_column_letter(5)].width = 60
+            sheet.merge_cells(f"A{goal_first}:A{sheet_row}")
     workbook.save(path)
 
 

@@ -92,6 +92,14 @@ def match_header(cells: tuple[str, ...]) -> dict[str, int]:
     return found
 
 
+_PROJECT_NAMES = frozenset(next(c for c in COLUMNS if c.identifier == "project").synonyms)
+
+
+def names_project_column(cell: str) -> bool:
+    """Whether a cell reads as the project-name header (事業名称, 事業名 …)."""
+    return len(cell) <= _LONGEST_HEADER and header_key(cell) in _PROJECT_NAMES
+
+
 def is_header(found: dict[str, int]) -> bool:
     return "project" in found and "status" in found and len(found) >= 3
 

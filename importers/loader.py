@@ -5,8 +5,10 @@ errors reaches the database, and then everything is written or nothing is.
 """
 
 import difflib
+import gc
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,6 +99,44 @@ def status_import(
     ``progress(stage, done, total)`` is called as rows are read (stage ``read``,
     total unknown) and as statuses are compared (stage ``load``).
     """
+    with _no_cyclic_collection():
+        return _import(
+            path=path,
+            plan_slug=plan_slug,
+            fiscal_year=fiscal_year,
+            dry_run=dry_run,
+            allow_new_projects=allow_new_projects,
+            progress=progress,
+        )
+
+
+@contextmanager
+def _no_cyclic_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the length of one import.
+
+    A large table makes millions of small objects (cells, records, changes) that
+    all live until the import ends; the collector would walk them again and
+    again and find nothing to free, which cost a third of a large import's time.
+    Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(
+    *,
+    path: Path,
+    plan_slug: str | None,
+    fiscal_year: int | None,
+    dry_run: bool,
+    allow_new_projects: bool,
+    progress: Progress | None,
+) -> ImportReport:
     started_at = timezone.now()
     data = path.read_bytes()
     source = read_table(

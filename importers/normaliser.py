@@ -13,7 +13,14 @@ vertically merged cell where it was drawn (often mid-block):
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from importers.columns import COLUMNS, header_key, is_header, match_header, missing_columns
+from importers.columns import (
+    COLUMNS,
+    header_key,
+    is_header,
+    match_header,
+    missing_columns,
+    names_project_column,
+)
 from importers.departments import DepartmentEntry, parse_departments
 from importers.eras import UnknownEraError, find_fiscal_year
 from importers.numbering import Numbered, split_number
@@ -214,7 +221,7 @@ def _header_cells(row: SourceRow, columns: dict[str, int] | None) -> dict[str, i
     if columns is not None:
         index = columns["project"]
         cell = row.cells[index] if index < len(row.cells) else ""
-        if "project" not in match_header((cell,)):
+        if not names_project_column(cell):
             return {}
     return match_header(row.cells)
 
