@@ -11,7 +11,7 @@ vertically merged cell where it was drawn (often mid-block):
 """
 
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from importers.columns import (
     COLUMNS,
@@ -495,7 +495,18 @@ def _build_structure(
         goal_number = goal_numbers[block_index]
         if goal_number is not None:
             table.projects.append(
-                replace(project, goal_number=goal_number, direction_number=direction.number)
+                # Built directly: dataclasses.replace is slow on large tables.
+                ProjectRecord(
+                    project.number,
+                    project.name,
+                    project.content,
+                    goal_number,
+                    direction.number,
+                    project.status_text,
+                    project.departments_text,
+                    project.departments,
+                    project.place,
+                )
             )
 
 

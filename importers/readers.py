@@ -264,9 +264,8 @@ def _read_workbook(path: Path, data: bytes, progress: Progress | None) -> Source
         rows: list[SourceRow] = []
         sheet_names = tuple(workbook.sheetnames)
         for sheet_name in sheet_names:
+            # Hidden sheets are read too: a row is never left out unseen.
             sheet = workbook[sheet_name]
-            if getattr(sheet, "sheet_state", "visible") != "visible":
-                continue
             carry = _MergeCarry(merges.get(sheet_name, []))
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells = carry.fill(number, [_cell_text(value) for value in values])
