@@ -268,7 +268,10 @@ def _read_workbook(path: Path, data: bytes, progress: Progress | None) -> Source
             sheet = workbook[sheet_name]
             carry = _MergeCarry(merges.get(sheet_name, []))
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = carry.fill(number, [_cell_text(value) for value in values])
+                cells = carry.fill(
+                    number,
+                    [value if value.__class__ is str else _cell_text(value) for value in values],
+                )
                 rows.append(SourceRow(sheet_name, number, tuple(cells)))
                 if progress is not None and len(rows) % _PROGRESS_EVERY == 0:
                     progress(len(rows))
