@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from importers.loader import status_import
+from reports.models import ImportRun, Project
 from tests.importers.helpers import snapshot
 
 PLAN = "saitama-dv-2"
@@ -96,3 +97,33 @@ def test_progress_bar_on_a_terminal(seed_path):
     assert out.getvalue().splitlines()[-1] == (
         "saitama_dv2_H29_status.txt: 2017年度 57 事業、追加 166 件、変更 0 件"
     )
+
+
+@pytest.mark.django_db
+def test_warnings_are_shown_and_recorded_but_do_not_block(seed_path, tmp_path):
+    status_import(path=seed_path, plan_slug=PLAN)
+    text = seed_path.read_text(encoding="utf-8").replace(
+        "\t\t17 人権相談事業\t", "\t\t17 人権相談の事業\t"
+    )
+    path = tmp_path / "reworded.txt"
+    path.write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("import_status", str(path), plan_slug=PLAN, stdout=out, stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        "reworded.txt:-:26:-: 警告 事業 17 の名称が計画の表記と違います（計画: 人権相談事業） / "
+        "project 17 is named differently from the plan「人権相談の事業」"
+    ]
+    run = ImportRun.objects.latest("started_at")
+    assert run.file_name == "reworded.txt"
+    assert run.warnings == [
+        {
+            "severity": "warning",
+            "place": "reworded.txt:-:26:-",
+            "message_ja": "事業 17 の名称が計画の表記と違います（計画: 人権相談事業）",
+            "message_en": "project 17 is named differently from the plan",
+            "value": "人権相談の事業",
+        }
+    ]
+    assert Project.objects.get(number=17).name == "人権相談の事業"
