@@ -96,6 +96,7 @@ def normalise(
     direction_block: DirectionRecord | None = None
     current_sheet: object = object()
     sheet_has_title = False
+    sheet_goal: Numbered | None = None
     placed: list[tuple[int, DirectionRecord, ProjectRecord]] = []
 
     for row in source.rows:
@@ -104,6 +105,7 @@ def normalise(
             current_sheet = row.sheet
             columns = None
             sheet_has_title = False
+            sheet_goal = None
             sheet_year = _sheet_year(row.sheet)
             if sheet_year is not None:
                 sheet_years.add(sheet_year)
@@ -113,6 +115,9 @@ def normalise(
         found = _header_cells(row, columns)
         if is_header(found):
             missing = missing_columns(found)
+            if sheet_goal is not None:
+                # The sheet's heading names its goal: no goal column is needed.
+                missing = [column for column in missing if column.identifier != "goal"]
             if missing:
                 problems.append(_missing_columns_problem(row, missing, place))
                 return table, problems
@@ -127,13 +132,17 @@ def normalise(
                 year = _title_year(row)
                 if year is not None:
                     title_years.add(year)
+            heading = _goal_heading(row)
+            if heading is not None:
+                sheet_goal = heading
+                continue
             _read_preamble(row, table, place)
             continue
         if _is_footnote(row):
             continue
 
         cell = _cells(row, columns)
-        goal_cell = _numbered(cell, "goal")
+        goal_cell = _numbered(cell, "goal") or sheet_goal
         direction_cell = _numbered(cell, "direction")
 
         if goal_cell is not None:
@@ -352,6 +361,19 @@ def _read_preamble(row: SourceRow, table: StatusTable, place: Place) -> None:
         return
     if not table.title:
         table.title = text
+
+
+def _goal_heading(row: SourceRow) -> Numbered | None:
+    """A heading above a sheet's table that names its goal: 基本目標Ⅱ　被害者の…
+
+    Only a heading that says 基本目標 counts: a title such as 第2次…基本計画
+    also starts with a number.
+    """
+    text = _row_text(row)
+    if not text.startswith("基本目標"):
+        return None
+    numbered = split_number(text[len("基本目標") :].lstrip(" \u3000:："))
+    return numbered if numbered.number is not None else None
 
 
 def _row_text(row: SourceRow) -> str:

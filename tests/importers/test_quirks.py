@@ -136,6 +136,40 @@ def test_several_sheets_each_with_its_own_header(tmp_path):
     assert _structure(path) == EXPECTED
 
 
+def test_a_sheet_per_goal_named_in_a_heading_above_the_table(tmp_path):
+    header = ["施策の方向", "事業名称", "事業内容", "平成29年度実施状況", "担当課"]
+    path = write_xlsx(
+        tmp_path / "headings.xlsx",
+        {
+            "1": [
+                ["第2次 基本計画の実施状況"],
+                ["基本目標Ⅰ　教育・啓発の推進"],
+                header,
+                *[row[1:] for row in ROWS],
+            ],
+            "2": [
+                ["基本目標 Ⅱ：被害者の早期発見と相談体制の充実"],
+                header,
+                ["1 早期発見・通報体制の整備・充実", "4 通報体制の周知", "内容4", "状況4", "課"],
+            ],
+        },
+    )
+
+    table, problems = normalise(read_table(path))
+
+    assert problems == []
+    assert table.title == "第2次 基本計画の実施状況"
+    assert [(g.number, g.label, g.title) for g in table.goals] == [
+        (1, "Ⅰ", "教育・啓発の推進"),
+        (2, "Ⅱ", "被害者の早期発見と相談体制の充実"),
+    ]
+    assert [(p.number, p.goal_number, p.direction_number) for p in table.projects][-1] == (
+        4,
+        2,
+        1,
+    )
+
+
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])
 def test_line_breaks_inside_cells_are_kept_as_published(tmp_path, suffix):
     rows = [
