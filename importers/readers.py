@@ -225,7 +225,7 @@ def _counted(rows: Iterator[SourceRow], progress: Progress | None) -> Iterator[S
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=[\"']([A-Z]+)(\d+):([A-Z]+)(\d+)[\"']")
 
 
 def _broken_workbook(place: Place) -> ImportProblems:
@@ -242,6 +242,18 @@ def _broken_workbook(place: Place) -> ImportProblems:
 
 def _read_workbook(path: Path, data: bytes, progress: Progress | None) -> SourceTable:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    damaged = (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        ValueError,
+        OSError,
+        ElementTree.ParseError,
+        InvalidFileException,
+    )
 
     place = Place(path.name)
     try:
@@ -258,7 +270,7 @@ def _read_workbook(path: Path, data: bytes, progress: Progress | None) -> Source
             )
         merges = _vertical_merges(archive)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as exc:
+    except damaged as exc:
         raise _broken_workbook(place) from exc
     try:
         rows: list[SourceRow] = []
@@ -266,6 +278,8 @@ def _read_workbook(path: Path, data: bytes, progress: Progress | None) -> Source
         for sheet_name in sheet_names:
             # Hidden sheets are read too: a row is never left out unseen.
             sheet = workbook[sheet_name]
+            if not hasattr(sheet, "iter_rows"):  # a chart sheet holds no cells
+                continue
             carry = _MergeCarry(merges.get(sheet_name, []))
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells = carry.fill(
@@ -275,7 +289,7 @@ def _read_workbook(path: Path, data: bytes, progress: Progress | None) -> Source
                 rows.append(SourceRow(sheet_name, number, tuple(cells)))
                 if progress is not None and len(rows) % _PROGRESS_EVERY == 0:
                     progress(len(rows))
-    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as exc:
+    except damaged as exc:
         raise _broken_workbook(place) from exc
     finally:
         workbook.close()

@@ -50,6 +50,23 @@ def test_truncated_workbook(seeded_plan, seed_path, tmp_path):
     ]
 
 
+def test_workbook_whose_sheet_is_not_well_formed(seeded_plan, tmp_path):
+    whole = write_xlsx(tmp_path / "whole.xlsx", {"表": [HEADER, *ROWS]})
+    path = tmp_path / "malformed.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+
+    assert _refused(path) == [
+        "malformed.xlsx:-:-:-: エラー Excel ファイルが壊れているか、途中で切れています。"
+        "元のファイルをもう一度保存してください / the Excel file is damaged or cut short; "
+        "save the original again"
+    ]
+
+
 def test_pdf_named_xlsx(seeded_plan, tmp_path):
     path = tmp_path / "status.xlsx"
     path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
