@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from importers.columns import (
     COLUMNS,
+    Column,
     header_key,
     is_header,
     match_header,
@@ -92,6 +93,7 @@ def normalise(
     header_years: set[int] = set()
     title_years: set[int] = set()
     sheet_years: set[int] = set()
+    unreadable_year = False
     blocks: list[_GoalBlock] = []
     direction_block: DirectionRecord | None = None
     current_sheet: object = object()
@@ -122,9 +124,11 @@ def normalise(
                 problems.append(_missing_columns_problem(row, missing, place))
                 return table, problems
             columns = found
+            known = len(problems)
             year = _header_year(row, found, place, problems)
             if year is not None:
                 header_years.add(year)
+            unreadable_year = unreadable_year or len(problems) > known
             continue
         if columns is None:
             if not sheet_has_title:
@@ -136,7 +140,7 @@ def normalise(
             if heading is not None:
                 sheet_goal = heading
                 continue
-            _read_preamble(row, table, place)
+            _read_preamble(row, table)
             continue
         if _is_footnote(row):
             continue
@@ -208,8 +212,8 @@ def normalise(
         problems.append(_no_header_problem(source))
         return table, problems
 
-    if any(p.message_en.startswith("unknown era") for p in problems) and fiscal_year is None:
-        # The year is there but unreadable: that error already says so.
+    if unreadable_year and fiscal_year is None:
+        # The header names a year in an unknown era: that error already says so.
         table.fiscal_year = None
     else:
         table.fiscal_year = _fiscal_year(
@@ -352,7 +356,7 @@ def _header_year(
         return None
 
 
-def _read_preamble(row: SourceRow, table: StatusTable, place: Place) -> None:
+def _read_preamble(row: SourceRow, table: StatusTable) -> None:
     """Rows above the header: the title, the plan's aim, and notes."""
     text = _row_text(row)
     folded = unicodedata.normalize("NFKC", text)
@@ -425,7 +429,7 @@ def _seen(row: SourceRow) -> str:
     return " | ".join(header_key(c)[:30] for c in row.cells if c.strip())
 
 
-def _missing_columns_problem(row: SourceRow, missing: list, place: Place) -> Problem:
+def _missing_columns_problem(row: SourceRow, missing: list[Column], place: Place) -> Problem:
     names = "、".join(column.label for column in missing)
     seen = _seen(row)
     return error(
