@@ -9,7 +9,7 @@ PORT ?= 8000
 BIND_HOST ?= 127.0.0.1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run dev serve prepare test test-deps chromium lint format lock clean
+.PHONY: install run dev serve prepare test test-deps chromium lint format lock clean bench-import
 
 install: $(VENV)/.installed
 
@@ -62,6 +62,10 @@ node_modules/.installed: package.json package-lock.json
 
 test: lint test-deps
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-tests-only-not-a-secret}" $(PY) -m pytest
+
+# Generate a 100,000-row workbook, import it, print rows/s and peak memory.
+bench-import: install
+	$(PY) benchmarks/bench_import.py
 
 # Re-pin requirements.lock from the ranges in pyproject.toml.
 lock:

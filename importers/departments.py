@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from importers.eras import UnknownEraError, era_to_western
 
@@ -37,6 +38,15 @@ class DepartmentProblem:
 
 def parse_departments(cell: str) -> tuple[list[DepartmentEntry], list[DepartmentProblem]]:
     """Split a department cell into entries, attaching each note to the name before it."""
+    entries, problems = _parse_departments(cell)
+    return list(entries), list(problems)
+
+
+# The same few department cells recur on thousands of rows of a large table.
+@lru_cache(maxsize=4096)
+def _parse_departments(
+    cell: str,
+) -> tuple[tuple[DepartmentEntry, ...], tuple[DepartmentProblem, ...]]:
     tokens: list[tuple[str, str]] = []  # ("name" | "note", text)
     position = 0
     for match in _BRACKETED.finditer(cell):
@@ -87,7 +97,7 @@ def parse_departments(cell: str) -> tuple[list[DepartmentEntry], list[Department
             effective_fiscal_year=year,
             note=text,
         )
-    return entries, problems
+    return tuple(entries), tuple(problems)
 
 
 def _split_names(text: str) -> list[str]:
@@ -104,9 +114,20 @@ def _note_fiscal_year(era: str | None, year: str) -> int:
 
 
 def _original_name(note: str, folded_name: str) -> str:
-    """The predecessor's name as written in the note (NFKC was only for matching)."""
-    for start in range(len(note)):
-        for end in range(len(note), start, -1):
-            if unicodedata.normalize("NFKC", note[start:end]).strip() == folded_name:
-                return note[start:end].strip()
+    """The predecessor's name as written in the note (NFKC was only for matching).
+
+    Each character is folded on its own, and the folded name is found in the
+    folded note; the lengths of the folded pieces lead back to the original text.
+    """
+    pieces = [unicodedata.normalize("NFKC", char) for char in note]
+    folded = "".join(pieces)
+    start = folded.find(folded_name)
+    if start < 0:
+        return folded_name
+    end = start + len(folded_name)
+    offsets = [0]
+    for piece in pieces:
+        offsets.append(offsets[-1] + len(piece))
+    if start in offsets and end in offsets:
+        return note[offsets.index(start) : offsets.index(end)].strip()
     return folded_name

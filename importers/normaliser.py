@@ -11,9 +11,17 @@ vertically merged cell where it was drawn (often mid-block):
 """
 
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from importers.columns import COLUMNS, is_header, match_header
+from importers.columns import (
+    COLUMNS,
+    Column,
+    header_key,
+    is_header,
+    match_header,
+    missing_columns,
+    names_project_column,
+)
 from importers.departments import DepartmentEntry, parse_departments
 from importers.eras import UnknownEraError, find_fiscal_year
 from importers.numbering import Numbered, split_number
@@ -84,43 +92,71 @@ def normalise(
     columns: dict[str, int] | None = None
     header_years: set[int] = set()
     title_years: set[int] = set()
+    sheet_years: set[int] = set()
+    unreadable_year = False
     blocks: list[_GoalBlock] = []
     direction_block: DirectionRecord | None = None
     current_sheet: object = object()
+    sheet_has_title = False
+    sheet_goal: Numbered | None = None
     placed: list[tuple[int, DirectionRecord, ProjectRecord]] = []
 
     for row in source.rows:
         if row.sheet != current_sheet:
+            # Each sheet has its own header (and perhaps its own title).
             current_sheet = row.sheet
             columns = None
+            sheet_has_title = False
+            sheet_goal = None
+            sheet_year = _sheet_year(row.sheet)
+            if sheet_year is not None:
+                sheet_years.add(sheet_year)
         place = Place(source.file_name, row.sheet, row.number)
         if row.is_blank():
             continue
-        found = match_header(row.cells)
+        found = _header_cells(row, columns)
         if is_header(found):
+            missing = missing_columns(found)
+            if sheet_goal is not None:
+                # The sheet's heading names its goal: no goal column is needed.
+                missing = [column for column in missing if column.identifier != "goal"]
+            if missing:
+                problems.append(_missing_columns_problem(row, missing, place))
+                return table, problems
             columns = found
+            known = len(problems)
             year = _header_year(row, found, place, problems)
             if year is not None:
                 header_years.add(year)
+            unreadable_year = unreadable_year or len(problems) > known
             continue
         if columns is None:
-            _read_preamble(row, table, title_years, place, problems)
+            if not sheet_has_title:
+                sheet_has_title = True
+                year = _title_year(row)
+                if year is not None:
+                    title_years.add(year)
+            heading = _goal_heading(row)
+            if heading is not None:
+                sheet_goal = heading
+                continue
+            _read_preamble(row, table)
             continue
         if _is_footnote(row):
             continue
 
         cell = _cells(row, columns)
-        goal_cell = split_number(cell["goal"]) if cell["goal"].strip() else None
-        direction_cell = split_number(cell["direction"]) if cell["direction"].strip() else None
+        goal_cell = _numbered(cell, "goal") or sheet_goal
+        direction_cell = _numbered(cell, "direction")
 
         if goal_cell is not None:
             if goal_cell.number is None:
                 problems.append(
                     error(
-                        _at(place, columns, "goal"),
+                        _at(place, columns, _number_or_name(cell, "goal")),
                         "基本目標の番号が読めません",
                         "the basic goal has no number",
-                        cell["goal"],
+                        cell["goal_number"].strip() or cell["goal"],
                     )
                 )
             elif not blocks or (
@@ -136,16 +172,16 @@ def normalise(
             if direction_cell.number is None:
                 problems.append(
                     error(
-                        _at(place, columns, "direction"),
+                        _at(place, columns, _number_or_name(cell, "direction")),
                         "施策の方向の番号が読めません",
                         "the policy direction has no number",
-                        cell["direction"],
+                        cell["direction_number"].strip() or cell["direction"],
                     )
                 )
             elif not (
                 direction_block is not None
                 and direction_cell.number == direction_block.number
-                and direction_cell.text == direction_block.title
+                and direction_cell.text in ("", direction_block.title)
             ):
                 starts_again = (
                     direction_block is not None and direction_cell.number <= direction_block.number
@@ -176,12 +212,45 @@ def normalise(
         problems.append(_no_header_problem(source))
         return table, problems
 
-    table.fiscal_year = _fiscal_year(
-        fiscal_year, header_years, title_years, Place(source.file_name), problems
-    )
+    if unreadable_year and fiscal_year is None:
+        # The header names a year in an unknown era: that error already says so.
+        table.fiscal_year = None
+    else:
+        table.fiscal_year = _fiscal_year(
+            fiscal_year,
+            header_years or title_years or sheet_years,
+            Place(source.file_name),
+            problems,
+        )
     _build_structure(table, blocks, placed, problems)
     _check_project_numbers(table, problems)
     return table, problems
+
+
+def _header_cells(row: SourceRow, columns: dict[str, int] | None) -> dict[str, int]:
+    """The columns a row names if it is a header; inside a table, only a row whose
+    project-name cell is a header word can be one (a header repeated after a
+    page break), which spares matching every cell of every data row."""
+    if columns is not None:
+        index = columns["project"]
+        cell = row.cells[index] if index < len(row.cells) else ""
+        if not names_project_column(cell):
+            return {}
+    return match_header(row.cells)
+
+
+def _numbered(cell: dict[str, str], identifier: str) -> Numbered | None:
+    """A goal's or direction's number and name, from its own column or the name cell."""
+    number_text = cell[f"{identifier}_number"].strip()
+    name = cell[identifier].strip()
+    if number_text:
+        number = split_number(number_text)
+        return Numbered(number.number, number.label, name or number.text)
+    return split_number(name) if name else None
+
+
+def _number_or_name(cell: dict[str, str], identifier: str) -> str:
+    return f"{identifier}_number" if cell[f"{identifier}_number"].strip() else identifier
 
 
 def _name_block(block: _GoalBlock, goal_cell: Numbered) -> None:
@@ -287,27 +356,49 @@ def _header_year(
         return None
 
 
-def _read_preamble(
-    row: SourceRow,
-    table: StatusTable,
-    title_years: set[int],
-    place: Place,
-    problems: list[Problem],
-) -> None:
+def _read_preamble(row: SourceRow, table: StatusTable) -> None:
     """Rows above the header: the title, the plan's aim, and notes."""
-    text = " ".join(cell.strip() for cell in row.cells if cell.strip())
+    text = _row_text(row)
     folded = unicodedata.normalize("NFKC", text)
     if folded.startswith("計画の目標"):
         table.aim = text[len("計画の目標") :].strip(" \u3000:：")
         return
     if not table.title:
         table.title = text
-        try:
-            year = find_fiscal_year(text)
-        except UnknownEraError:
-            year = None
-        if year is not None:
-            title_years.add(year)
+
+
+def _goal_heading(row: SourceRow) -> Numbered | None:
+    """A heading above a sheet's table that names its goal: 基本目標Ⅱ　被害者の…
+
+    Only a heading that says 基本目標 counts: a title such as 第2次…基本計画
+    also starts with a number.
+    """
+    text = _row_text(row)
+    if not text.startswith("基本目標"):
+        return None
+    numbered = split_number(text[len("基本目標") :].lstrip(" \u3000:："))
+    return numbered if numbered.number is not None else None
+
+
+def _row_text(row: SourceRow) -> str:
+    return " ".join(cell.strip() for cell in row.cells if cell.strip())
+
+
+def _title_year(row: SourceRow) -> int | None:
+    """The year in a sheet's first line (its title); later lines are prose."""
+    try:
+        return find_fiscal_year(_row_text(row))
+    except UnknownEraError:
+        return None
+
+
+def _sheet_year(sheet: str | None) -> int | None:
+    if not sheet:
+        return None
+    try:
+        return find_fiscal_year(sheet)
+    except UnknownEraError:
+        return None
 
 
 def _is_footnote(row: SourceRow) -> bool:
@@ -316,25 +407,44 @@ def _is_footnote(row: SourceRow) -> bool:
 
 
 def _no_header_problem(source: SourceTable) -> Problem:
-    seen = next((row for row in source.rows if not row.is_blank()), None)
+    """Name the row that came closest to a header, and the columns expected."""
+    seen: SourceRow | None = None
+    best = -1
+    for row in source.rows:
+        if row.is_blank():
+            continue
+        matched = len(match_header(row.cells))
+        if matched > best:
+            seen, best = row, matched
     expected = "、".join(c.label for c in COLUMNS if c.required)
-    cells = " | ".join(c.strip() for c in seen.cells if c.strip())[:120] if seen else ""
+    cells = _seen(seen) if seen else ""
     return error(
         Place(source.file_name, seen.sheet if seen else None, seen.number if seen else None),
-        f"見出し行が見つかりません。必要な列: {expected}",
-        f"no header row found; expected columns: {expected}",
-        cells,
+        f"見出し行が見つかりません。必要な列: {expected}（この行にあるのは: {cells}）",
+        f"no header row found; expected columns: {expected} (this row has: {cells})",
+    )
+
+
+def _seen(row: SourceRow) -> str:
+    return " | ".join(header_key(c)[:30] for c in row.cells if c.strip())
+
+
+def _missing_columns_problem(row: SourceRow, missing: list[Column], place: Place) -> Problem:
+    names = "、".join(column.label for column in missing)
+    seen = _seen(row)
+    return error(
+        place,
+        f"見出し行に {names} の列がありません（見出し: {seen}）",
+        f"the header row has no column for {names} (headers: {seen})",
     )
 
 
 def _fiscal_year(
     given: int | None,
-    header_years: set[int],
-    title_years: set[int],
+    found: set[int],
     place: Place,
     problems: list[Problem],
 ) -> int | None:
-    found = header_years or title_years
     if len(found) > 1:
         years = "、".join(str(y) for y in sorted(found))
         problems.append(
@@ -411,7 +521,18 @@ def _build_structure(
         goal_number = goal_numbers[block_index]
         if goal_number is not None:
             table.projects.append(
-                replace(project, goal_number=goal_number, direction_number=direction.number)
+                # Built directly: dataclasses.replace is slow on large tables.
+                ProjectRecord(
+                    project.number,
+                    project.name,
+                    project.content,
+                    goal_number,
+                    direction.number,
+                    project.status_text,
+                    project.departments_text,
+                    project.departments,
+                    project.place,
+                )
             )
 
 
@@ -433,11 +554,24 @@ def _check_project_numbers(table: StatusTable, problems: list[Problem]) -> None:
     if seen:
         missing = sorted(set(range(1, max(seen) + 1)) - set(seen))
         if missing:
-            numbers = "、".join(str(n) for n in missing)
             problems.append(
                 error(
                     Place(table.file_name),
-                    f"事業番号が抜けています: {numbers}",
-                    f"project numbers missing from the sequence: {numbers}",
+                    f"事業番号が抜けています: {_runs(missing, '、', '〜')}",
+                    f"project numbers missing from the sequence: {_runs(missing, ', ', '–')}",
                 )
             )
+
+
+def _runs(numbers: list[int], separator: str, dash: str) -> str:
+    """[2, 4, 5, 6] → "2、4〜6": a long gap reads as one range."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return separator.join(
+        f"{run[0]}{dash}{run[-1]}" if len(run) > 2 else separator.join(map(str, run))
+        for run in runs
+    )

@@ -3,11 +3,15 @@
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ①..⑳
 _ROMAN_CHARACTERS = {chr(0x2160 + i): i + 1 for i in range(12)}  # Ⅰ..Ⅻ
 _ROMAN_CHARACTERS.update({chr(0x2170 + i): i + 1 for i in range(12)})  # ⅰ..ⅻ
+
+# A separator after a one-character number: "Ⅱ：被害者…", "①．…".
+_AFTER_SYMBOL = re.compile(r"^\s*[\.．、:：]")
 
 # After NFKC: "Ⅳ" → "IV", "（１）" → "(1)", "①" stays, "１" → "1".
 _PATTERNS = [
@@ -43,6 +47,8 @@ def roman_to_int(numeral: str) -> int | None:
     return total or None
 
 
+# Goal and direction labels repeat on every row of their block (merged cells).
+@lru_cache(maxsize=8192)
 def split_number(cell: str) -> Numbered:
     """Split a leading number from a label: ``"II 被害者の…"`` → (2, "II", "被害者の…")."""
     stripped = cell.strip()
@@ -51,7 +57,7 @@ def split_number(cell: str) -> Numbered:
     first = stripped[0]
     for table in (_CIRCLED, _ROMAN_CHARACTERS):
         if first in table:
-            return Numbered(table[first], first, stripped[1:].strip())
+            return Numbered(table[first], first, _AFTER_SYMBOL.sub("", stripped[1:]).strip())
     # NFKC only to recognise the number; the rest is cut from the original text
     # so that what was published is kept as it was.
     folded = unicodedata.normalize("NFKC", stripped)

@@ -2,14 +2,23 @@
 
 Checks that need only the file (numbering, empty cells, eras) happen in the
 normaliser; these need the plan, which the loader reads inside its transaction.
+
+A plan's projects are fixed by the plan itself, so once a plan has projects, a
+status row for a number the plan lacks is refused as a likely typo; a revised
+plan that really adds projects is imported with ``allow_new_projects``. The
+first file imported into an empty plan creates its projects.
 """
+
+import unicodedata
 
 from importers.normaliser import StatusTable
 from importers.problems import Problem, error, warning
 from reports.models import BasicGoal, Plan, PolicyDirection, Project
 
 
-def validate_against_plan(table: StatusTable, plan: Plan) -> list[Problem]:
+def validate_against_plan(
+    table: StatusTable, plan: Plan, *, allow_new_projects: bool = False
+) -> list[Problem]:
     problems: list[Problem] = []
     goals = dict(BasicGoal.objects.filter(plan=plan).values_list("number", "title"))
     directions = {
@@ -49,6 +58,19 @@ def validate_against_plan(table: StatusTable, plan: Plan) -> list[Problem]:
     for project in table.projects:
         known = projects.get(project.number)
         if known is None:
+            if projects and not allow_new_projects:
+                problems.append(
+                    error(
+                        project.place,
+                        f"事業 {project.number} は計画にありません（計画の事業番号は "
+                        f"{min(projects)}〜{max(projects)}）。計画の改定で加わった事業なら "
+                        f"--allow-new-projects を付けてください",
+                        f"project {project.number} is not in the plan (its projects are "
+                        f"{min(projects)}–{max(projects)}); if a revision of the plan added it, "
+                        f"use --allow-new-projects",
+                        project.name,
+                    )
+                )
             continue
         name, goal_number, direction_number = known
         if (goal_number, direction_number) != (project.goal_number, project.direction_number):
@@ -76,6 +98,4 @@ def validate_against_plan(table: StatusTable, plan: Plan) -> list[Problem]:
 
 
 def _folded(text: str) -> str:
-    import unicodedata
-
     return "".join(unicodedata.normalize("NFKC", text).split())

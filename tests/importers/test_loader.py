@@ -17,29 +17,9 @@ from reports.models import (
     Project,
     StatusDepartment,
 )
+from tests.importers.helpers import snapshot
 
 PLAN = "saitama-dv-2"
-MODELS = [
-    Plan,
-    BasicGoal,
-    PolicyDirection,
-    Project,
-    Department,
-    DepartmentSuccession,
-    AnnualStatus,
-    StatusDepartment,
-    ImportRun,
-]
-
-
-def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every table, for before/after comparisons."""
-    return {
-        model.__name__: sorted(
-            tuple(str(value) for value in row) for row in model.objects.values_list()
-        )
-        for model in MODELS
-    }
 
 
 def corrected_copy(seed_path, tmp_path, old: str, new: str):
@@ -150,7 +130,7 @@ def test_import_run_records_the_file(seed_path):
     run = status_import(path=seed_path, plan_slug=PLAN).import_run
     assert run.file_name == "saitama_dv2_H29_status.txt"
     assert run.sha256 == hashlib.sha256(seed_path.read_bytes()).hexdigest()
-    assert run.file_format == "tsv"
+    assert run.file_format == "tsv (utf-8)"
     assert run.fiscal_year == 2017
     assert run.row_count == 57
     assert run.created_count == 1 + 5 + 15 + 26 + 5 + 57 + 57

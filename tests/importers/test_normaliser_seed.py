@@ -114,7 +114,7 @@ def _read(seed_path):
 def test_seed_reads_without_problems(seed_path):
     table, problems = _read(seed_path)
     assert problems == []
-    assert table.file_format == "tsv"
+    assert table.file_format == "tsv (utf-8)"
     assert table.fiscal_year == 2017
 
 

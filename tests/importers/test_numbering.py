@@ -28,3 +28,8 @@ from importers.numbering import Numbered, split_number
 )
 def test_leading_numbers_in_their_usual_forms(cell, expected):
     assert split_number(cell) == expected
+
+
+def test_a_separator_after_a_one_character_number_is_not_part_of_the_text():
+    assert split_number("Ⅱ：被害者の保護") == Numbered(2, "Ⅱ", "被害者の保護")
+    assert split_number("①．市民への啓発") == Numbered(1, "①", "市民への啓発")

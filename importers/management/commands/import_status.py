@@ -1,9 +1,21 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
 
 from importers.loader import ImportReport, status_import
 from importers.problems import ImportProblems
+
+_STAGES = {"read": "読み込み", "load": "照合"}
+_KINDS = (
+    ("plan", "計画"),
+    ("goal", "基本目標"),
+    ("direction", "施策の方向"),
+    ("project", "事業"),
+    ("status", "実施状況"),
+    ("department", "担当課"),
+    ("succession", "組織変更"),
+)
 
 
 class Command(BaseCommand):
@@ -18,20 +30,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="show what would change; write nothing"
         )
+        parser.add_argument(
+            "--allow-new-projects",
+            action="store_true",
+            help="accept project numbers the plan does not have yet (a revised plan)",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         failed = 0
         for path in options["files"]:
             if not path.is_file():
                 raise CommandError(f"{path}: ファイルがありません / no such file")
+            progress = _ProgressBar(self.stdout, self.stderr)
             try:
                 report = status_import(
                     path=path,
                     plan_slug=options["plan_slug"],
                     fiscal_year=options["fiscal_year"],
                     dry_run=options["dry_run"],
+                    allow_new_projects=options["allow_new_projects"],
+                    progress=progress,
                 )
             except ImportProblems as problems:
+                progress.close()
                 failed += 1
                 for problem in problems.problems:
                     self.stderr.write(str(problem))
@@ -40,6 +61,7 @@ class Command(BaseCommand):
                     f" / {len(problems.errors)} error(s); nothing was imported"
                 )
                 continue
+            progress.close()
             self._summarise(report)
         if failed:
             raise CommandError(
@@ -59,9 +81,51 @@ class Command(BaseCommand):
             return
         for change in report.changes:
             self.stdout.write(f"{prefix}{change}")
+        counts = []
+        for kind, label in _KINDS:
+            added, changed = report.count(kind, "added"), report.count(kind, "changed")
+            if added or changed:
+                parts = [f"追加 {added}"] * bool(added) + [f"変更 {changed}"] * bool(changed)
+                counts.append(f"{label} {'・'.join(parts)}")
+        self.stdout.write(f"{prefix}内訳: {'、'.join(counts)}")
         self.stdout.write(
             f"{prefix}{report.file_name}: {report.fiscal_year}年度 {report.row_count} 事業、"
             f"追加 {sum(1 for c in report.changes if c.action == 'added')} 件、"
             f"変更 {sum(1 for c in report.changes if c.action == 'changed')} 件"
             f"{'（書き込みはしていません）' if report.dry_run else ''}"
         )
+
+
+class _ProgressBar:
+    """A bar per stage on a terminal; nothing at all when output is not a terminal."""
+
+    def __init__(self, stdout, stderr) -> None:
+        self.enabled = stdout.isatty() and stderr.isatty()
+        # tqdm redraws one line with \r, so it writes to the stream itself,
+        # not through Django's wrapper that ends every write with a newline.
+        self.stream = getattr(stderr, "_out", stderr)
+        self.stage: str | None = None
+        self.bar: tqdm | None = None
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = tqdm(
+                desc=_STAGES.get(stage, stage),
+                total=total,
+                unit="行",
+                file=self.stream,
+                leave=False,
+                mininterval=0.2,
+            )
+        assert self.bar is not None
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+        self.stage = None

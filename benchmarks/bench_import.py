@@ -1,0 +1,127 @@
+"""Import a generated 100,000-row workbook and print rows per second and peak memory.
+
+    make bench-import            # or: .venv/bin/python benchmarks/bench_import.py [ROWS]
+
+The workbook (ten goals of ten directions, goal and direction cells merged down
+their blocks, a few dozen departments, some with reorganisation notes) is made
+by a child process, so that the peak memory printed is the import's own. The
+import runs into a throwaway database that is dropped afterwards.
+"""
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOALS = 10
+DIRECTIONS_PER_GOAL = 10
+FISCAL_YEAR = 2019
+
+
+def generate(path: Path, rows: int) -> None:
+    from openpyxl import Workbook
+
+    # Not write-only mode: that leaves out the sheet's <dimension>, which Excel
+    # always writes, and without it openpyxl's read-only mode reads the sheet
+    # twice. The generating process's memory is not the import's.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "実施状況"
+    sheet.append(["ベンチマーク用 基本計画の実施状況"])
+    sheet.append([])
+    sheet.append(
+        ["基本目標", "施策の方向", "事業名称", "事業内容", "令和元年度の取組実績", "担当課"]
+    )
+    departments = [f"第{n}課" for n in range(1, 41)]
+    blocks = GOALS * DIRECTIONS_PER_GOAL
+    per_block = -(-rows // blocks)
+    number = 0
+    sheet_row = 3
+    for goal in range(1, GOALS + 1):
+        goal_first = sheet_row + 1
+        for direction in range(1, DIRECTIONS_PER_GOAL + 1):
+            direction_first = sheet_row + 1
+            for index in range(per_block):
+                if number == rows:
+                    break
+                number += 1
+                department = departments[number % len(departments)]
+                if number % 7 == 0:
+                    department += f"（平成30年度より旧{department}から組織変更） 全庁"
+                sheet.append(
+                    [
+                        f"{goal} 基本目標{goal}の名称" if sheet_row + 1 == goal_first else None,
+                        f"({direction}) 施策の方向{direction}の名称" if index == 0 else None,
+                        f"{number} 事業{number}の名称",
+                        f"事業{number}の内容。市民への啓発と相談体制の充実を図ります。" * 2,
+                        f"事業{number}を実施した（参加人数：{number % 500}人、開催回数：{number % 12}回）。"
+                        "関係機関と連携し、相談窓口の周知を行った。",
+                        department,
+                    ]
+                )
+                sheet_row += 1
+            if sheet_row > direction_first:
+                sheet.merge_cells(f"B{direction_first}:B{sheet_row}")
+        if sheet_row > goal_first:
+            sheet.merge_cells(f"A{goal_first}:A{sheet_row}")
+    workbook.save(path)
+
+
+def bench(path: Path, rows: int) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvplan.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.db import connection
+
+    from importers.loader import status_import
+
+    connection.settings_dict["TEST"]["NAME"] = "bench_import_dvplan"
+    original_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        cpu_before = _cpu_seconds()
+        started = time.perf_counter()
+        report = status_import(path=path, plan_slug="bench")
+        elapsed = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu_before
+    finally:
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+    assert report.row_count == rows, report.row_count
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"rows:        {rows:,}")
+    print(f"file:        {path.stat().st_size / 1e6:.1f} MB (.xlsx)")
+    print(f"import time: {elapsed:.1f} s (read, normalise, validate, load)")
+    print(f"rows/s:      {rows / elapsed:,.0f}   (target ≥ 10,000)")
+    # Wall time depends on what else the machine runs; the importing process's
+    # own CPU time (PostgreSQL's work not included) depends much less on it.
+    print(f"CPU time:    {cpu:.1f} s in this process ({rows / cpu:,.0f} rows per CPU second)")
+    print(f"load:        {os.getloadavg()[0]:.2f} (1-minute average, {os.cpu_count()} CPUs)")
+    print(f"peak RSS:    {peak_mb:,.0f} MB   (target < 500 MB)")
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--generate":
+        generate(Path(sys.argv[2]), int(sys.argv[3]))
+        return
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"bench-{rows}.xlsx"
+        started = time.perf_counter()
+        subprocess.run([sys.executable, __file__, "--generate", str(path), str(rows)], check=True)
+        print(f"generated:   {rows:,} rows in {time.perf_counter() - started:.1f} s")
+        bench(path, rows)
+
+
+if __name__ == "__main__":
+    main()
