@@ -280,6 +280,9 @@ def _read_workbook(path: Path, data: bytes, progress: Progress | None) -> Source
             sheet = workbook[sheet_name]
             if not hasattr(sheet, "iter_rows"):  # a chart sheet holds no cells
                 continue
+            # The sheet's recorded size is not trusted (some programs write it
+            # wrong, and cells outside it would be dropped): read every row.
+            sheet.reset_dimensions()
             carry = _MergeCarry(merges.get(sheet_name, []))
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells = carry.fill(
@@ -313,7 +316,9 @@ def _cell_text(value: object) -> str:
 
 
 def _vertical_merges(archive: zipfile.ZipFile) -> dict[str, list[tuple[int, int, int]]]:
-    """Each sheet's merged ranges as (first row, last row, first column), 1-based.
+    """Each sheet's merged ranges as (first row, last row, first column).
+
+    Rows are 1-based as in the sheet; the column is a 0-based cell index.
 
     openpyxl's read-only mode streams cells and does not report merged ranges:
     a merged cell's value sits in its top-left cell and the cells below it read

@@ -1,6 +1,9 @@
 """Each layout quirk cities publish, in files the tests build: read and normalised
 without a database."""
 
+import re
+import zipfile
+
 import pytest
 
 from importers.normaliser import normalise
@@ -402,3 +405,17 @@ def test_a_header_that_cannot_be_understood_names_what_it_saw_and_expected(tmp_p
         "実施状況 | 課名)"
     ]
     assert table.projects == []
+
+
+def test_a_workbook_that_records_its_size_wrongly_is_read_whole(tmp_path):
+    written = write_xlsx(tmp_path / "written.xlsx", {"表": [HEADER, *ROWS]})
+    path = tmp_path / "wrong-size.xlsx"
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', data)
+                assert b'<dimension ref="A1:B2"' in data
+            target.writestr(item, data)
+
+    assert _structure(path, fiscal_year=2017) == EXPECTED
