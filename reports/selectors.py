@@ -348,9 +348,13 @@ def status_facets(*, filterset: StatusFilter) -> list[Facet]:
         .order_by()
     }
     listed: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for status_id, department_id, fiscal_year in StatusDepartment.objects.filter(
-        status__in=filterset.queryset_without("department").values("pk")
-    ).values_list("status_id", "department_id", "status__fiscal_year"):
+    for status_id, department_id, fiscal_year in (
+        StatusDepartment.objects.filter(
+            status__in=filterset.queryset_without("department").values("pk")
+        )
+        .order_by()
+        .values_list("status_id", "department_id", "status__fiscal_year")
+    ):
         listed[department_id].append((status_id, fiscal_year))
     department_counts = {}
     for department in options.departments:

@@ -249,6 +249,7 @@ BAD_PARAMETERS = [
     ({"page": "0"}, "ページ: 「0」というページはありません。"),
     ({"page": "abc"}, "ページ: 「abc」というページはありません。"),
     ({"page": "２"}, "ページ: 「２」というページはありません。"),
+    ({"goal": "1\x00"}, "基本目標: 正しく選択してください。 1 は候補にありません。"),
 ]
 
 
@@ -263,6 +264,7 @@ def test_bad_parameters_get_a_400_with_a_clear_message(client, seeded, params, m
     assert summary.texts("li") == [message]
     assert summary.links() == [("条件をすべて解除して始めからやり直す", URL)]
     assert page.one("main").all("li", cls="result") == []
+    assert "\x00" not in response.content.decode()
 
 
 @pytest.mark.django_db
