@@ -274,9 +274,11 @@ def status_filter_options(*, plan: Plan) -> StatusFilterOptions:
         .order_by("kind", "name")
     )
     links: dict[int, list[DepartmentSuccession]] = defaultdict(list)
-    for link in DepartmentSuccession.objects.filter(
-        successor__in=[d.pk for d in departments]
-    ).order_by("effective_fiscal_year", "predecessor_id"):
+    for link in (
+        DepartmentSuccession.objects.filter(successor__in=[d.pk for d in departments])
+        .select_related("predecessor")
+        .order_by("effective_fiscal_year", "predecessor__name")
+    ):
         links[link.successor_id].append(link)
     return StatusFilterOptions(
         goals=list(BasicGoal.objects.filter(plan=plan).order_by("number")),

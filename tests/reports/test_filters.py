@@ -201,7 +201,7 @@ def test_department_filter_includes_a_predecessors_entries_from_the_takeover_yea
     assert check_page(client, {"department": "市民総務課"}) == 1
     assert check_page(client, {"department": "市民生活安全課", "year": "2018"}) == 2
     facets = shown_facets(main_of(client.get(URL, {"year": "2018"})))
-    assert facets["department"]["市民生活安全課"] == "市民生活安全課（2件）"
+    assert facets["department"]["市民生活安全課"] == "市民生活安全課（旧 市民総務課を含む）（2件）"
     assert facets["department"]["市民総務課"] == "市民総務課（1件）"
     assert facets["year"] == {
         "2018": "平成30年度（2018年度）（57件）",
@@ -289,3 +289,14 @@ def test_active_filters_are_listed_each_with_a_link_that_drops_it(client, seeded
         "?q=DV&goal=2",
     ]
     assert main_of(client.get(URL)).all("ul", cls="active-filters") == []
+
+
+@pytest.mark.django_db
+def test_department_options_name_the_predecessors_they_include(client, seeded):
+    departments = shown_facets(main_of(client.get(URL)))["department"]
+    assert departments["住宅政策課"] == "住宅政策課（旧 住宅課を含む）（2件）"
+    assert departments["子ども家庭総合センター総務課"] == (
+        "子ども家庭総合センター総務課（旧 子育て支援政策課を含む）（1件）"
+    )
+    assert departments["男女共同参画課"] == "男女共同参画課（27件）"
+    assert list(departments)[-1] == "全庁"
