@@ -145,6 +145,11 @@ def test_project_page_shows_content_status_linked_departments_and_source(client,
         ),
         ("観光国際課", "/departments/%E8%A6%B3%E5%85%89%E5%9B%BD%E9%9A%9B%E8%AA%B2/"),
     ]
+    published = main.one("details", cls="as-published")
+    assert published.texts("summary") == ["担当課の欄を公表されたとおりに見る"]
+    assert published.texts("p") == [
+        "市民生活安全課 (平成28年度より市民総務課から組織変更) 観光国際課"
+    ]
     provenance = main.one("p", cls="provenance").text
     assert provenance.startswith("出典: saitama_dv2_H29_status.txt の 31 行目（")
     assert provenance.endswith("取り込み）")
