@@ -390,3 +390,18 @@ def test_server_error_page_keeps_the_quick_exit_and_hotlines(rf):
     assert page.one("main").texts("h1") == ["表示できませんでした"]
     assert page.one("a", cls="quick-exit").attrs["href"] == "https://www.google.com/"
     assert len(page.one("footer").one("ul").all("li")) == 3
+
+
+@pytest.mark.django_db
+def test_fiscal_year_page_links_to_the_other_years(client, seeded, seed_path, tmp_path):
+    assert main_of(client.get(PAGE_URLS["fiscal_year"])).all("nav", cls="year-nav") == []
+    later = tmp_path / "later.txt"
+    later.write_text(
+        seed_path.read_text(encoding="utf-8").replace("平成29年度実施状況", "平成30年度実施状況"),
+        encoding="utf-8",
+    )
+    call_command("import_status", str(later), plan_slug="saitama-dv-2", stdout=StringIO())
+    nav = main_of(client.get(PAGE_URLS["fiscal_year"])).one("nav", cls="year-nav")
+    assert nav.texts("li") == ["平成30年度（2018年度）", "平成29年度（2017年度）"]
+    assert nav.links() == [("平成30年度（2018年度）", "/plans/saitama-dv-2/years/2018/")]
+    assert nav.one("span", aria_current="page").text == "平成29年度（2017年度）"
