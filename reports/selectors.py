@@ -189,6 +189,9 @@ def department_list() -> list[Department]:
 
 
 def department_get(*, name: str) -> Department:
+    if "\x00" in name:
+        # PostgreSQL text cannot hold NUL, so no department has it in its name.
+        raise Http404("no such department")
     return get_object_or_404(
         Department.objects.prefetch_related(
             Prefetch(

@@ -328,6 +328,10 @@ def test_unknown_plan_goal_direction_project_year_and_department_are_404(client,
         "/plans/saitama-dv-2/years/2016/",
         "/plans/no-such-plan/statuses/",
         "/departments/存在しない課/",
+        "/departments/%00/",
+        "/departments/%E3%81%82%01/",
+        "/plans/saitama-dv-2/projects/99999999999999999999/",
+        "/plans/saitama-dv-2/years/99999999999/",
     ]:
         assert client.get(url).status_code == 404, url
 
