@@ -43,6 +43,13 @@ def direction_key(direction: PolicyDirection) -> str:
     return f"{direction.goal.number}-{direction.number}"
 
 
+def department_label(department: Department, links: list[DepartmentSuccession]) -> str:
+    """市民生活安全課（旧 市民総務課を含む）: the filter says which old names it includes."""
+    if not links:
+        return department.name
+    return f"{department.name}（旧 {'、'.join(link.predecessor.name for link in links)}を含む）"
+
+
 def department_q(*, department_id: int, links: list[DepartmentSuccession]) -> Q:
     """Statuses that count as the department's: listed under it, or listed under a
     predecessor in or after the fiscal year from which the successor took over."""
@@ -125,7 +132,8 @@ class StatusFilter(django_filters.FilterSet):
             for d in options.directions
         ]
         self.filters["department"].extra["choices"] = [
-            (d.name, d.name) for d in options.departments
+            (d.name, department_label(d, options.predecessor_links.get(d.pk, [])))
+            for d in options.departments
         ]
         self.filters["year"].extra["choices"] = [
             (str(year), fiscal_year_label(year)) for year in options.fiscal_years

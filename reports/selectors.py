@@ -189,6 +189,9 @@ def department_list() -> list[Department]:
 
 
 def department_get(*, name: str) -> Department:
+    if "\x00" in name:
+        # PostgreSQL text cannot hold NUL, so no department has it in its name.
+        raise Http404("no such department")
     return get_object_or_404(
         Department.objects.prefetch_related(
             Prefetch(
@@ -274,9 +277,11 @@ def status_filter_options(*, plan: Plan) -> StatusFilterOptions:
         .order_by("kind", "name")
     )
     links: dict[int, list[DepartmentSuccession]] = defaultdict(list)
-    for link in DepartmentSuccession.objects.filter(
-        successor__in=[d.pk for d in departments]
-    ).order_by("effective_fiscal_year", "predecessor_id"):
+    for link in (
+        DepartmentSuccession.objects.filter(successor__in=[d.pk for d in departments])
+        .select_related("predecessor")
+        .order_by("effective_fiscal_year", "predecessor__name")
+    ):
         links[link.successor_id].append(link)
     return StatusFilterOptions(
         goals=list(BasicGoal.objects.filter(plan=plan).order_by("number")),
@@ -348,9 +353,13 @@ def status_facets(*, filterset: StatusFilter) -> list[Facet]:
         .order_by()
     }
     listed: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for status_id, department_id, fiscal_year in StatusDepartment.objects.filter(
-        status__in=filterset.queryset_without("department").values("pk")
-    ).values_list("status_id", "department_id", "status__fiscal_year"):
+    for status_id, department_id, fiscal_year in (
+        StatusDepartment.objects.filter(
+            status__in=filterset.queryset_without("department").values("pk")
+        )
+        .order_by()
+        .values_list("status_id", "department_id", "status__fiscal_year")
+    ):
         listed[department_id].append((status_id, fiscal_year))
     department_counts = {}
     for department in options.departments:

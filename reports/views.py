@@ -63,6 +63,7 @@ def fiscal_year_detail(request: HttpRequest, slug: str, fiscal_year: int) -> Htt
             "plan": plan,
             "fiscal_year": fiscal_year,
             "goals": goals,
+            "fiscal_years": selectors.plan_fiscal_years(plan=plan),
             "status_total": sum(len(d.statuses) for g in goals for d in g.directions),
         },
     )

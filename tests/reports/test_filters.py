@@ -146,6 +146,9 @@ COMBINATIONS = [
     {"q": "相談"},
     {"q": "dv"},
     {"q": "全庁"},
+    {"q": "%"},
+    {"q": "_"},
+    {"q": "ＤＶ"},
     {"goal": "2", "department": "男女共同参画課", "year": "2017", "q": "DV"},
     {"direction": "3-3", "q": "相談"},
     {"goal": "1", "direction": "2-1"},
@@ -169,6 +172,12 @@ def test_known_counts_of_the_seed(client, seeded):
         == 8
     )
     assert check_page(client, {"goal": "1", "direction": "2-1"}) == 0
+    # Case-insensitive; % and _ are literal characters, not LIKE wildcards;
+    # full-width letters are not folded yet (the search issue adds that).
+    assert check_page(client, {"q": "dv"}) == check_page(client, {"q": "DV"}) == 29
+    assert check_page(client, {"q": "%"}) == 0
+    assert check_page(client, {"q": "_"}) == 0
+    assert check_page(client, {"q": "ＤＶ"}) == 0
 
 
 @pytest.mark.django_db
@@ -201,7 +210,7 @@ def test_department_filter_includes_a_predecessors_entries_from_the_takeover_yea
     assert check_page(client, {"department": "市民総務課"}) == 1
     assert check_page(client, {"department": "市民生活安全課", "year": "2018"}) == 2
     facets = shown_facets(main_of(client.get(URL, {"year": "2018"})))
-    assert facets["department"]["市民生活安全課"] == "市民生活安全課（2件）"
+    assert facets["department"]["市民生活安全課"] == "市民生活安全課（旧 市民総務課を含む）（2件）"
     assert facets["department"]["市民総務課"] == "市民総務課（1件）"
     assert facets["year"] == {
         "2018": "平成30年度（2018年度）（57件）",
@@ -249,6 +258,7 @@ BAD_PARAMETERS = [
     ({"page": "0"}, "ページ: 「0」というページはありません。"),
     ({"page": "abc"}, "ページ: 「abc」というページはありません。"),
     ({"page": "２"}, "ページ: 「２」というページはありません。"),
+    ({"goal": "1\x00"}, "基本目標: 正しく選択してください。 1 は候補にありません。"),
 ]
 
 
@@ -263,6 +273,7 @@ def test_bad_parameters_get_a_400_with_a_clear_message(client, seeded, params, m
     assert summary.texts("li") == [message]
     assert summary.links() == [("条件をすべて解除して始めからやり直す", URL)]
     assert page.one("main").all("li", cls="result") == []
+    assert "\x00" not in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -287,3 +298,14 @@ def test_active_filters_are_listed_each_with_a_link_that_drops_it(client, seeded
         "?q=DV&goal=2",
     ]
     assert main_of(client.get(URL)).all("ul", cls="active-filters") == []
+
+
+@pytest.mark.django_db
+def test_department_options_name_the_predecessors_they_include(client, seeded):
+    departments = shown_facets(main_of(client.get(URL)))["department"]
+    assert departments["住宅政策課"] == "住宅政策課（旧 住宅課を含む）（2件）"
+    assert departments["子ども家庭総合センター総務課"] == (
+        "子ども家庭総合センター総務課（旧 子育て支援政策課を含む）（1件）"
+    )
+    assert departments["男女共同参画課"] == "男女共同参画課（27件）"
+    assert list(departments)[-1] == "全庁"

@@ -145,6 +145,11 @@ def test_project_page_shows_content_status_linked_departments_and_source(client,
         ),
         ("観光国際課", "/departments/%E8%A6%B3%E5%85%89%E5%9B%BD%E9%9A%9B%E8%AA%B2/"),
     ]
+    published = main.one("details", cls="as-published")
+    assert published.texts("summary") == ["担当課の欄を公表されたとおりに見る"]
+    assert published.texts("p") == [
+        "市民生活安全課 (平成28年度より市民総務課から組織変更) 観光国際課"
+    ]
     provenance = main.one("p", cls="provenance").text
     assert provenance.startswith("出典: saitama_dv2_H29_status.txt の 31 行目（")
     assert provenance.endswith("取り込み）")
@@ -323,6 +328,10 @@ def test_unknown_plan_goal_direction_project_year_and_department_are_404(client,
         "/plans/saitama-dv-2/years/2016/",
         "/plans/no-such-plan/statuses/",
         "/departments/存在しない課/",
+        "/departments/%00/",
+        "/departments/%E3%81%82%01/",
+        "/plans/saitama-dv-2/projects/99999999999999999999/",
+        "/plans/saitama-dv-2/years/99999999999/",
     ]:
         assert client.get(url).status_code == 404, url
 
@@ -385,3 +394,18 @@ def test_server_error_page_keeps_the_quick_exit_and_hotlines(rf):
     assert page.one("main").texts("h1") == ["表示できませんでした"]
     assert page.one("a", cls="quick-exit").attrs["href"] == "https://www.google.com/"
     assert len(page.one("footer").one("ul").all("li")) == 3
+
+
+@pytest.mark.django_db
+def test_fiscal_year_page_links_to_the_other_years(client, seeded, seed_path, tmp_path):
+    assert main_of(client.get(PAGE_URLS["fiscal_year"])).all("nav", cls="year-nav") == []
+    later = tmp_path / "later.txt"
+    later.write_text(
+        seed_path.read_text(encoding="utf-8").replace("平成29年度実施状況", "平成30年度実施状況"),
+        encoding="utf-8",
+    )
+    call_command("import_status", str(later), plan_slug="saitama-dv-2", stdout=StringIO())
+    nav = main_of(client.get(PAGE_URLS["fiscal_year"])).one("nav", cls="year-nav")
+    assert nav.texts("li") == ["平成30年度（2018年度）", "平成29年度（2017年度）"]
+    assert nav.links() == [("平成30年度（2018年度）", "/plans/saitama-dv-2/years/2018/")]
+    assert nav.one("span", aria_current="page").text == "平成29年度（2017年度）"

@@ -15,7 +15,7 @@ QUERIES = {
     "goal": 5,  # plan, goal, directions, projects, their years
     "direction": 5,  # plan, direction, projects, statuses, departments
     "project": 4,  # plan, project, statuses, departments
-    "fiscal_year": 3,  # plan, statuses, departments
+    "fiscal_year": 4,  # plan, statuses, departments, years
     # plan, five option lists, count, page, departments, four facets
     "filter": 13,
     "filter_combined": 13,
