@@ -180,7 +180,9 @@ def _import(
         run.created_count = sum(1 for c in changes if c.action == "added")
         run.updated_count = sum(1 for c in changes if c.action == "changed")
         run.unchanged_count = len(table.projects) - writer.touched_statuses
-        run.changes = [c.as_dict() for c in changes]
+        # Changes keep their diffs; additions are kept as counts (and the new
+        # statuses point at this run), so a large first import stays cheap to record.
+        run.changes = [c.as_dict() for c in changes if c.action == "changed"]
         run.save()
         report = ImportReport(
             file_name=path.name,
