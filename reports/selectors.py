@@ -163,6 +163,24 @@ def fiscal_year_table(*, plan: Plan, fiscal_year: int) -> list[GoalRows]:
 # Departments and reorganisations.
 
 
+def _succession_prefetches() -> tuple[Prefetch, Prefetch]:
+    """A department's predecessor and successor links, oldest reorganisation first."""
+    return (
+        Prefetch(
+            "predecessor_links",
+            queryset=DepartmentSuccession.objects.select_related("predecessor").order_by(
+                "effective_fiscal_year", "predecessor__name"
+            ),
+        ),
+        Prefetch(
+            "successor_links",
+            queryset=DepartmentSuccession.objects.select_related("successor").order_by(
+                "effective_fiscal_year", "successor__name"
+            ),
+        ),
+    )
+
+
 def department_list() -> list[Department]:
     """Every department with its counts and its predecessor and successor links."""
     return list(
@@ -171,20 +189,7 @@ def department_list() -> list[Department]:
             status_count=Count("statuses", distinct=True),
             project_count=Count("statuses__project", distinct=True),
         )
-        .prefetch_related(
-            Prefetch(
-                "predecessor_links",
-                queryset=DepartmentSuccession.objects.select_related("predecessor").order_by(
-                    "effective_fiscal_year", "predecessor__name"
-                ),
-            ),
-            Prefetch(
-                "successor_links",
-                queryset=DepartmentSuccession.objects.select_related("successor").order_by(
-                    "effective_fiscal_year", "successor__name"
-                ),
-            ),
-        )
+        .prefetch_related(*_succession_prefetches())
     )
 
 
@@ -193,20 +198,7 @@ def department_get(*, name: str) -> Department:
         # PostgreSQL text cannot hold NUL, so no department has it in its name.
         raise Http404("no such department")
     return get_object_or_404(
-        Department.objects.prefetch_related(
-            Prefetch(
-                "predecessor_links",
-                queryset=DepartmentSuccession.objects.select_related("predecessor").order_by(
-                    "effective_fiscal_year", "predecessor__name"
-                ),
-            ),
-            Prefetch(
-                "successor_links",
-                queryset=DepartmentSuccession.objects.select_related("successor").order_by(
-                    "effective_fiscal_year", "successor__name"
-                ),
-            ),
-        ),
+        Department.objects.prefetch_related(*_succession_prefetches()),
         name=name,
     )
 
