@@ -37,3 +37,27 @@ def seed_path() -> Path:
 def seeded(db):
     """The database as `make run` leaves it: the fixtures manifest loaded."""
     call_command("load_fixtures", stdout=StringIO())
+
+
+OLD_NAME_FOR_PROJECT_18 = {
+    # A later table that still lists 住民相談事業 under the old name 市民総務課.
+    "離婚及びDVに関する相談件数計479件）。\t市民生活安全課 (平成28年度より市民総務課から組織変更)": (
+        "離婚及びDVに関する相談件数計479件）。\t市民総務課"
+    ),
+}
+
+
+@pytest.fixture
+def import_seed_as(seed_path, tmp_path):
+    """Import the seed again as another fiscal year's table, with some text replaced."""
+
+    def load(heading: str, replacements: dict[str, str] | None = None) -> None:
+        text = seed_path.read_text(encoding="utf-8").replace("平成29年度実施状況", heading)
+        for old, new in (replacements or {}).items():
+            assert old in text, old
+            text = text.replace(old, new)
+        path = tmp_path / f"{heading}.txt"
+        path.write_text(text, encoding="utf-8")
+        call_command("import_status", str(path), plan_slug=SEED_PLAN, stdout=StringIO())
+
+    return load

@@ -4,13 +4,12 @@ Expectations are computed here by plain Python over every status, independently
 of the FilterSet and the selectors."""
 
 from dataclasses import dataclass
-from io import StringIO
 from urllib.parse import urlencode
 
 import pytest
-from django.core.management import call_command
 
 from reports.models import AnnualStatus, DepartmentSuccession
+from tests.conftest import OLD_NAME_FOR_PROJECT_18
 from tests.reports.html import main_of, parse
 
 URL = "/plans/saitama-dv-2/statuses/"
@@ -195,16 +194,9 @@ def test_goal_facet_counts_ignore_the_goal_filter_itself(client, seeded):
 
 @pytest.mark.django_db
 def test_department_filter_includes_a_predecessors_entries_from_the_takeover_year(
-    client, seeded, seed_path, tmp_path
+    client, seeded, import_seed_as
 ):
-    later = tmp_path / "later.txt"
-    text = seed_path.read_text(encoding="utf-8").replace("平成29年度実施状況", "平成30年度実施状況")
-    text = text.replace(
-        "離婚及びDVに関する相談件数計479件）。\t市民生活安全課 (平成28年度より市民総務課から組織変更)",
-        "離婚及びDVに関する相談件数計479件）。\t市民総務課",
-    )
-    later.write_text(text, encoding="utf-8")
-    call_command("import_status", str(later), plan_slug="saitama-dv-2", stdout=StringIO())
+    import_seed_as("平成30年度実施状況", OLD_NAME_FOR_PROJECT_18)
 
     assert check_page(client, {"department": "市民生活安全課"}) == 4
     assert check_page(client, {"department": "市民総務課"}) == 1

@@ -1,10 +1,8 @@
 """Every page type, parsed as a reader sees it, on the seeded plan."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
+from tests.conftest import OLD_NAME_FOR_PROJECT_18
 from tests.pages import PAGE_URLS
 from tests.reports.html import main_of, parse
 
@@ -251,17 +249,9 @@ def test_department_page_lists_its_statuses_by_year(client, seeded):
 
 @pytest.mark.django_db
 def test_department_page_includes_a_predecessors_later_entries_marked_as_such(
-    client, seeded, seed_path, tmp_path
+    client, seeded, import_seed_as
 ):
-    # A later table that still lists 住民相談事業 under the old name 市民総務課.
-    later = tmp_path / "later.txt"
-    text = seed_path.read_text(encoding="utf-8").replace("平成29年度実施状況", "平成30年度実施状況")
-    text = text.replace(
-        "離婚及びDVに関する相談件数計479件）。\t市民生活安全課 (平成28年度より市民総務課から組織変更)",
-        "離婚及びDVに関する相談件数計479件）。\t市民総務課",
-    )
-    later.write_text(text, encoding="utf-8")
-    call_command("import_status", str(later), plan_slug="saitama-dv-2", stdout=StringIO())
+    import_seed_as("平成30年度実施状況", OLD_NAME_FOR_PROJECT_18)
 
     main = main_of(client.get(PAGE_URLS["department"]))
     assert main.texts("h3") == ["平成30年度（2018年度）（2件）", "平成29年度（2017年度）（2件）"]
@@ -397,14 +387,9 @@ def test_server_error_page_keeps_the_quick_exit_and_hotlines(rf):
 
 
 @pytest.mark.django_db
-def test_fiscal_year_page_links_to_the_other_years(client, seeded, seed_path, tmp_path):
+def test_fiscal_year_page_links_to_the_other_years(client, seeded, import_seed_as):
     assert main_of(client.get(PAGE_URLS["fiscal_year"])).all("nav", cls="year-nav") == []
-    later = tmp_path / "later.txt"
-    later.write_text(
-        seed_path.read_text(encoding="utf-8").replace("平成29年度実施状況", "平成30年度実施状況"),
-        encoding="utf-8",
-    )
-    call_command("import_status", str(later), plan_slug="saitama-dv-2", stdout=StringIO())
+    import_seed_as("平成30年度実施状況")
     nav = main_of(client.get(PAGE_URLS["fiscal_year"])).one("nav", cls="year-nav")
     assert nav.texts("li") == ["平成30年度（2018年度）", "平成29年度（2017年度）"]
     assert nav.links() == [("平成30年度（2018年度）", "/plans/saitama-dv-2/years/2018/")]
