@@ -300,6 +300,11 @@ def plan_statuses(*, plan: Plan) -> QuerySet[AnnualStatus]:
     return AnnualStatus.objects.filter(project__plan=plan)
 
 
+def all_statuses() -> QuerySet[AnnualStatus]:
+    """Every status of every plan: the whole dataset's downloads."""
+    return AnnualStatus.objects.all()
+
+
 @dataclass(frozen=True)
 class FacetOption:
     value: str

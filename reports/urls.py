@@ -7,12 +7,14 @@ parameters), so they can sit beside these paths.
 from django.urls import path
 
 from reports import views
+from reports.exports import EXPORT_FORMATS
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("data/", views.data, name="data"),
     path("departments/", views.department_index, name="departments"),
     path("departments/<str:name>/", views.department_detail, name="department"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan"),
@@ -26,3 +28,21 @@ urlpatterns = [
     path("plans/<slug:slug>/years/<int:fiscal_year>/", views.fiscal_year_detail, name="year"),
     path("plans/<slug:slug>/statuses/", views.status_search, name="statuses"),
 ]
+
+# Downloads: the filter page's statuses (same parameters) and the whole dataset,
+# e.g. /plans/<plan>/statuses.csv?year=2017 and /data/statuses.xlsx.
+for _suffix in EXPORT_FORMATS:
+    urlpatterns += [
+        path(
+            f"plans/<slug:slug>/statuses{_suffix}",
+            views.status_export,
+            {"suffix": _suffix},
+            name=f"statuses{_suffix}",
+        ),
+        path(
+            f"data/statuses{_suffix}",
+            views.dataset_export,
+            {"suffix": _suffix},
+            name=f"data{_suffix}",
+        ),
+    ]

@@ -19,6 +19,7 @@ PAGE_URLS: dict[str, str] = {
     "department_index": "/departments/",
     "department": "/departments/%E5%B8%82%E6%B0%91%E7%94%9F%E6%B4%BB%E5%AE%89%E5%85%A8%E8%AA%B2/",
     "about": "/about/",
+    "data": "/data/",
 }
 """``filter_combined`` is goal Ⅱ + 男女共同参画課 + 2017 + keyword DV;
 ``department`` is 市民生活安全課, which has a predecessor (市民総務課)."""

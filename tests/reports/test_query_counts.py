@@ -23,6 +23,7 @@ QUERIES = {
     "department_index": 3,  # departments, predecessor links, successor links
     "department": 5,  # department, its two kinds of links, statuses, departments
     "about": 2,  # plans, imports
+    "data": 2,  # plans, imports
 }
 
 
