@@ -122,6 +122,8 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ),
 )
 
+_KEYS = tuple(column.key for column in EXPORT_COLUMNS)
+
 _VALUES = (
     "project__plan__slug",
     "project__plan__title",
@@ -141,9 +143,9 @@ _VALUES = (
 )
 
 
-def status_export_rows(*, statuses: QuerySet[AnnualStatus]) -> Iterator[tuple[Any, ...]]:
-    """One tuple per status, in ``EXPORT_COLUMNS`` order, read in chunks from one cursor."""
-    rows = (
+def status_export_values(*, statuses: QuerySet[AnnualStatus]) -> QuerySet:
+    """The statuses as value tuples in export order (the era year still to add)."""
+    return (
         statuses.annotate(
             department_names=StringAgg(
                 F("statusdepartment__department__name"),
@@ -152,12 +154,30 @@ def status_export_rows(*, statuses: QuerySet[AnnualStatus]) -> Iterator[tuple[An
                 default="",
             )
         )
-        .order_by("project__plan__slug", "-fiscal_year", "project__number")
+        .order_by("project__plan__slug", "-fiscal_year", "project__number", "pk")
         .values_list(*_VALUES)
     )
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        year = row[9]
-        yield (*row[:10], fiscal_year_label(year).split("（")[0], *row[10:])
+
+
+def export_row(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A value tuple with the era form of its fiscal year added: ``EXPORT_COLUMNS`` order."""
+    return (*values[:10], era_fiscal_year(values[9]), *values[10:])
+
+
+def export_record(values: tuple[Any, ...]) -> dict[str, Any]:
+    """A value tuple as a JSON object keyed by ``EXPORT_COLUMNS``' keys."""
+    return dict(zip(_KEYS, export_row(values), strict=True))
+
+
+def era_fiscal_year(fiscal_year: int) -> str:
+    """2017 → 平成29年度."""
+    return fiscal_year_label(fiscal_year).split("（")[0]
+
+
+def status_export_rows(*, statuses: QuerySet[AnnualStatus]) -> Iterator[tuple[Any, ...]]:
+    """One tuple per status, in ``EXPORT_COLUMNS`` order, read in chunks from one cursor."""
+    for values in status_export_values(statuses=statuses).iterator(chunk_size=CHUNK_SIZE):
+        yield export_row(values)
 
 
 def _cell(value: Any) -> Any:

@@ -26,3 +26,17 @@ PAGE_URLS: dict[str, str] = {
 
 # Page types answered with 400 on purpose, to show how a bad parameter is explained.
 BAD_REQUEST_PAGES = {"filter_bad_parameter"}
+
+# The JSON API and the downloads: one URL per endpoint, for the query-count test.
+API_URLS: dict[str, str] = {
+    "api_plans": "/api/v1/plans/",
+    "api_plan": f"/api/v1/plans/{PLAN}/",
+    "api_goals": f"/api/v1/plans/{PLAN}/goals/",
+    "api_directions": f"/api/v1/plans/{PLAN}/directions/",
+    "api_projects": f"/api/v1/plans/{PLAN}/projects/",
+    "api_statuses": f"/api/v1/plans/{PLAN}/statuses/?year=2017&goal=2",
+    "api_departments": "/api/v1/departments/",
+    "export_csv": f"/plans/{PLAN}/statuses.csv?goal=2",
+    "export_xlsx": f"/plans/{PLAN}/statuses.xlsx?goal=2",
+    "export_json": "/data/statuses.json",
+}
