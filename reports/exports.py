@@ -27,7 +27,8 @@ from importers.eras import fiscal_year_label
 from reports.models import AnnualStatus
 
 DEPARTMENT_SEPARATOR = "、"
-"""Joins department names in the 担当課名 column. The importer splits department
+"""Joins department names in the 担当課一覧 column (not 担当課名, which the importer
+would read as the department cell instead of 担当課). The importer splits department
 cells on it, so no department name can contain it."""
 
 CHUNK_SIZE = 2000
@@ -98,7 +99,7 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ),
     ExportColumn(
         "department_names",
-        "担当課名",
+        "担当課一覧",
         f"担当課の名称を記載順に「{DEPARTMENT_SEPARATOR}」で区切ったもの",
         f"Departments in the order listed, separated by 「{DEPARTMENT_SEPARATOR}」",
         20,

@@ -7,6 +7,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
+from importers.columns import match_header
 from reports.exports import EXPORT_COLUMNS, neutralise, unneutralise
 from reports.models import AnnualStatus
 from tests.reports.html import parse
@@ -15,7 +16,7 @@ PLAN = "saitama-dv-2"
 PLAN_TITLE = "第2次さいたま市配偶者等からの暴力の防止及び被害者の支援に関する基本計画"
 HEADER = (
     "計画ID,計画名,基本目標番号,基本目標,施策の方向番号,施策の方向,事業番号,事業名称,事業内容,"
-    "年度,年度（和暦）,実施状況,担当課名,担当課,取り込み元ファイル,取り込み元の行\r\n"
+    "年度,年度（和暦）,実施状況,担当課一覧,担当課,取り込み元ファイル,取り込み元の行\r\n"
 )
 HOUSING_ROWS = (
     f"saitama-dv-2,{PLAN_TITLE},3,被害者の保護と自立支援の充実,3,自立に向けた各種支援,32,"
@@ -115,7 +116,7 @@ def test_whole_dataset_csv_has_every_status_once(client, seeded):
 def test_departments_are_joined_in_their_order_and_the_cell_is_kept_as_published(client, seeded):
     rows = list(csv.DictReader(io.StringIO(client.get("/data/statuses.csv").getvalue().decode())))
     project_20 = next(row for row in rows if row["事業番号"] == "20")
-    assert project_20["担当課名"] == "市民生活安全課、観光国際課"
+    assert project_20["担当課一覧"] == "市民生活安全課、観光国際課"
     assert (
         project_20["担当課"] == "市民生活安全課 (平成28年度より市民総務課から組織変更) 観光国際課"
     )
@@ -271,3 +272,21 @@ def test_goal_year_and_department_pages_link_to_their_statuses_as_files(client, 
         f"/plans/{PLAN}/statuses.xlsx{query}",
         f"/plans/{PLAN}/statuses.json{query}",
     ]
+
+
+def test_the_importers_header_words_find_each_column_of_the_export():
+    """The importer reads the export's header as it should: the department cell as
+    published (with its notes), never the joined names; the numbers from their columns."""
+    found = match_header(tuple(column.label for column in EXPORT_COLUMNS))
+    labels = {identifier: EXPORT_COLUMNS[index].label for identifier, index in found.items()}
+    assert labels == {
+        "goal_number": "基本目標番号",
+        "goal": "基本目標",
+        "direction_number": "施策の方向番号",
+        "direction": "施策の方向",
+        "project_number": "事業番号",
+        "project": "事業名称",
+        "content": "事業内容",
+        "status": "実施状況",
+        "departments": "担当課",
+    }
