@@ -9,7 +9,7 @@ PORT ?= 8000
 BIND_HOST ?= 127.0.0.1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run dev serve prepare test test-deps chromium lint format lock clean bench-import
+.PHONY: install run dev serve prepare test test-deps chromium lint format lock clean bench-import bench-export
 
 install: $(VENV)/.installed
 
@@ -66,6 +66,10 @@ test: lint test-deps
 # Generate a 100,000-row workbook, import it, print rows/s and peak memory.
 bench-import: install
 	$(PY) benchmarks/bench_import.py
+
+# Export 300,000 statuses in every download format, print time and peak memory.
+bench-export: install
+	$(PY) benchmarks/bench_export.py
 
 # Re-pin requirements.lock from the ranges in pyproject.toml.
 lock:

@@ -10,15 +10,17 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from importers.exported import split_exported
 from importers.normaliser import StatusTable, normalise
 from importers.problems import ImportProblems, Place, Problem, Severity, error
-from importers.readers import read_table
+from importers.readers import SourceTable, read_table
 from importers.validator import validate_against_plan
 from reports.models import (
     AnnualStatus,
@@ -142,6 +144,67 @@ def _import(
     source = read_table(
         path, progress=None if progress is None else lambda done: progress("read", done, None)
     )
+    return _load_source(
+        source,
+        data=data,
+        path=path,
+        plan_slug=plan_slug,
+        fiscal_year=fiscal_year,
+        dry_run=dry_run,
+        allow_new_projects=allow_new_projects,
+        progress=progress,
+        started_at=started_at,
+    )
+
+
+def exported_import(*, path: Path) -> list[ImportReport]:
+    """Import one of this site's own downloads (every plan and year in it) in one
+    transaction: a part per plan and fiscal year, as if each were a file of its own."""
+    started_at = timezone.now()
+    data = path.read_bytes()
+    source = read_table(path)
+    parts = split_exported(source)
+    if parts is None:
+        raise ImportProblems(
+            [
+                error(
+                    Place(path.name),
+                    "このサイトからダウンロードした形式ではありません（1行目に計画ID・計画名・年度の列がありません）",
+                    "not one of this site's downloads: the first row has no 計画ID, 計画名 and 年度 columns",
+                )
+            ]
+        )
+    with _no_cyclic_collection(), transaction.atomic():
+        return [
+            _load_source(
+                part.source,
+                data=data,
+                path=path,
+                plan_slug=part.plan_slug,
+                fiscal_year=part.fiscal_year,
+                dry_run=False,
+                # The file is the whole of what it holds: a project first seen in
+                # an older year is not a typo.
+                allow_new_projects=True,
+                progress=None,
+                started_at=started_at,
+            )
+            for part in parts
+        ]
+
+
+def _load_source(
+    source: SourceTable,
+    *,
+    data: bytes,
+    path: Path,
+    plan_slug: str | None,
+    fiscal_year: int | None,
+    dry_run: bool,
+    allow_new_projects: bool,
+    progress: Progress | None,
+    started_at: datetime,
+) -> ImportReport:
     table, problems = normalise(source, fiscal_year=fiscal_year)
     del source
 

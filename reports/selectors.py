@@ -292,6 +292,11 @@ def plan_statuses(*, plan: Plan) -> QuerySet[AnnualStatus]:
     return AnnualStatus.objects.filter(project__plan=plan)
 
 
+def all_statuses() -> QuerySet[AnnualStatus]:
+    """Every status of every plan: the whole dataset's downloads."""
+    return AnnualStatus.objects.all()
+
+
 @dataclass(frozen=True)
 class FacetOption:
     value: str
@@ -422,3 +427,33 @@ def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> P
     if number < 1 or number > paginator.num_pages:
         raise PageNumberError(page_number)
     return paginator.page(number)
+
+
+# The JSON API's lists, in a stable order.
+
+
+def api_goals(*, plan: Plan) -> QuerySet[BasicGoal]:
+    return BasicGoal.objects.filter(plan=plan).order_by("number")
+
+
+def api_directions(*, plan: Plan) -> QuerySet[PolicyDirection]:
+    return (
+        PolicyDirection.objects.filter(goal__plan=plan)
+        .select_related("goal")
+        .order_by("goal__number", "number")
+    )
+
+
+def api_projects(*, plan: Plan) -> QuerySet[Project]:
+    return Project.objects.filter(plan=plan).select_related("direction__goal").order_by("number")
+
+
+def api_departments() -> QuerySet[Department]:
+    return Department.objects.order_by("name").prefetch_related(
+        Prefetch(
+            "predecessor_links",
+            queryset=DepartmentSuccession.objects.select_related("predecessor").order_by(
+                "effective_fiscal_year", "predecessor__name"
+            ),
+        )
+    )

@@ -4,15 +4,17 @@ Exports and the JSON API follow the same shapes (``statuses/`` with the same
 parameters), so they can sit beside these paths.
 """
 
-from django.urls import path
+from django.urls import path, re_path
 
-from reports import views
+from reports import api, views
+from reports.exports import EXPORT_FORMATS
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("data/", views.data, name="data"),
     path("departments/", views.department_index, name="departments"),
     path("departments/<str:name>/", views.department_detail, name="department"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan"),
@@ -25,4 +27,34 @@ urlpatterns = [
     path("plans/<slug:slug>/projects/<int:number>/", views.project_detail, name="project"),
     path("plans/<slug:slug>/years/<int:fiscal_year>/", views.fiscal_year_detail, name="year"),
     path("plans/<slug:slug>/statuses/", views.status_search, name="statuses"),
+    # The read-only JSON API.
+    path("api/v1/", api.index, name="api"),
+    path("api/v1/openapi.json", api.openapi, name="api_openapi"),
+    path("api/v1/plans/", api.plan_list, name="api_plans"),
+    path("api/v1/plans/<slug:slug>/", api.plan_detail, name="api_plan"),
+    path("api/v1/plans/<slug:slug>/goals/", api.goal_list, name="api_goals"),
+    path("api/v1/plans/<slug:slug>/directions/", api.direction_list, name="api_directions"),
+    path("api/v1/plans/<slug:slug>/projects/", api.project_list, name="api_projects"),
+    path("api/v1/plans/<slug:slug>/statuses/", api.status_list, name="api_statuses"),
+    path("api/v1/departments/", api.department_list, name="api_departments"),
+    # Anything else under the API is a JSON 404, not the HTML page.
+    re_path(r"^api/", api.not_found),
 ]
+
+# Downloads: the filter page's statuses (same parameters) and the whole dataset,
+# e.g. /plans/<plan>/statuses.csv?year=2017 and /data/statuses.xlsx.
+for _suffix in EXPORT_FORMATS:
+    urlpatterns += [
+        path(
+            f"plans/<slug:slug>/statuses{_suffix}",
+            views.status_export,
+            {"suffix": _suffix},
+            name=f"statuses{_suffix}",
+        ),
+        path(
+            f"data/statuses{_suffix}",
+            views.dataset_export,
+            {"suffix": _suffix},
+            name=f"data{_suffix}",
+        ),
+    ]

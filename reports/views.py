@@ -1,10 +1,17 @@
 """Thin views: read the request, call a selector or the FilterSet, render."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
+from django.urls import reverse
 
-from reports import selectors
+from reports import exports, selectors
 from reports.filters import KEYWORD_MAX_LENGTH, StatusFilter
 
 
@@ -97,12 +104,71 @@ def status_search(request: HttpRequest, slug: str) -> HttpResponse:
         context["errors"] = [f"ページ: 「{error}」というページはありません。"]
         return render(request, "reports/status_search.html", context, status=400)
     facets = selectors.status_facets(filterset=filterset)
+    export_query = filterset.data.copy()
+    export_query.pop("page", None)
     context.update(
+        export_query=export_query.urlencode(),
         page=page,
         facets=facets,
         active_filters=selectors.status_active_filters(filterset=filterset, facets=facets),
     )
     return render(request, "reports/status_search.html", context)
+
+
+def _export_response(statuses, *, suffix: str, filename: str, ascii_filename: str):
+    export_format = exports.EXPORT_FORMATS[suffix]
+    rows = exports.status_export_rows(statuses=statuses)
+    if suffix == ".xlsx":
+        response = FileResponse(exports.xlsx_file(rows), content_type=export_format.content_type)
+    elif suffix == ".json":
+        response = StreamingHttpResponse(
+            exports.json_chunks(rows, licence=settings.DATA_LICENCE),
+            content_type=export_format.content_type,
+        )
+    else:
+        response = StreamingHttpResponse(
+            exports.csv_chunks(rows, bom=suffix == "-excel.csv"),
+            content_type=export_format.content_type,
+        )
+    response["Content-Disposition"] = exports.content_disposition(
+        filename=filename + suffix, ascii_filename=ascii_filename + suffix
+    )
+    return response
+
+
+def status_export(request: HttpRequest, slug: str, suffix: str) -> HttpResponse:
+    """The filter page's statuses, every page of them, as a file."""
+    plan = selectors.plan_get(slug=slug)
+    filterset = StatusFilter(
+        request.GET,
+        queryset=selectors.plan_statuses(plan=plan),
+        options=selectors.status_filter_options(plan=plan),
+    )
+    if not filterset.is_valid():
+        messages = [
+            f"{filterset.form.fields[name].label}: {message}"
+            for name, messages in filterset.errors.items()
+            for message in messages
+        ]
+        return HttpResponseBadRequest(
+            "\n".join(messages) + "\n", content_type="text/plain; charset=utf-8"
+        )
+    return _export_response(
+        filterset.qs,
+        suffix=suffix,
+        filename=f"{plan.slug}_実施状況",
+        ascii_filename=f"{plan.slug}_statuses",
+    )
+
+
+def dataset_export(request: HttpRequest, suffix: str) -> HttpResponse:
+    """Every status of every plan, as a file."""
+    return _export_response(
+        selectors.all_statuses(),
+        suffix=suffix,
+        filename="全計画_実施状況",
+        ascii_filename="all_statuses",
+    )
 
 
 def department_index(request: HttpRequest) -> HttpResponse:
@@ -131,6 +197,30 @@ def about(request: HttpRequest) -> HttpResponse:
             "plans": selectors.plan_list(),
             "import_runs": selectors.import_run_list(),
             "licence": settings.DATA_LICENCE,
+        },
+    )
+
+
+def data(request: HttpRequest) -> HttpResponse:
+    """The open-data page: what each field means, the licence, how to cite, the downloads."""
+    plans = list(selectors.plan_list())
+    import_runs = list(selectors.import_run_list())
+    return render(
+        request,
+        "reports/data.html",
+        {
+            "plans": plans,
+            "import_runs": import_runs,
+            "licence": settings.DATA_LICENCE,
+            "columns": exports.EXPORT_COLUMNS,
+            "separator": exports.DEPARTMENT_SEPARATOR,
+            "downloads": [
+                (reverse(f"reports:data{suffix}"), export_format.label)
+                for suffix, export_format in exports.EXPORT_FORMATS.items()
+            ],
+            "dataset_jsonld": exports.dataset_jsonld(
+                request=request, plans=plans, import_runs=import_runs
+            ),
         },
     )
 

@@ -1,8 +1,12 @@
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.test.utils import override_settings
+from pytest_django.live_server_helper import LiveServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "saitama_dv2_H29_status.txt"
@@ -61,3 +65,19 @@ def import_seed_as(seed_path, tmp_path):
         call_command("import_status", str(path), plan_slug=SEED_PLAN, stdout=StringIO())
 
     return load
+
+
+@pytest.fixture(scope="session")
+def live_server(request) -> Iterator[LiveServer]:
+    """pytest-django's live server, started with the static settings the tests use.
+
+    Its middleware is built once, when the server starts, before any test's
+    settings apply; without these, WhiteNoise would look for collected files.
+    pytest-django still gives each test using it a transactional database.
+    """
+    with override_settings(**static_files_as_in_development(settings.STORAGES)):
+        server = LiveServer(
+            request.config.getvalue("liveserver") or "localhost",
+        )
+    yield server
+    server.stop()

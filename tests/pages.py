@@ -19,9 +19,24 @@ PAGE_URLS: dict[str, str] = {
     "department_index": "/departments/",
     "department": "/departments/%E5%B8%82%E6%B0%91%E7%94%9F%E6%B4%BB%E5%AE%89%E5%85%A8%E8%AA%B2/",
     "about": "/about/",
+    "data": "/data/",
 }
 """``filter_combined`` is goal Ⅱ + 男女共同参画課 + 2017 + keyword DV;
 ``department`` is 市民生活安全課, which has a predecessor (市民総務課)."""
 
 # Page types answered with 400 on purpose, to show how a bad parameter is explained.
 BAD_REQUEST_PAGES = {"filter_bad_parameter"}
+
+# The JSON API and the downloads: one URL per endpoint, for the query-count test.
+API_URLS: dict[str, str] = {
+    "api_plans": "/api/v1/plans/",
+    "api_plan": f"/api/v1/plans/{PLAN}/",
+    "api_goals": f"/api/v1/plans/{PLAN}/goals/",
+    "api_directions": f"/api/v1/plans/{PLAN}/directions/",
+    "api_projects": f"/api/v1/plans/{PLAN}/projects/",
+    "api_statuses": f"/api/v1/plans/{PLAN}/statuses/?year=2017&goal=2",
+    "api_departments": "/api/v1/departments/",
+    "export_csv": f"/plans/{PLAN}/statuses.csv?goal=2",
+    "export_xlsx": f"/plans/{PLAN}/statuses.xlsx?goal=2",
+    "export_json": "/data/statuses.json",
+}

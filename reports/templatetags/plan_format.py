@@ -1,8 +1,11 @@
 import unicodedata
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 
 from importers.eras import fiscal_year_label
+from reports.exports import EXPORT_FORMATS
 
 register = template.Library()
 
@@ -26,3 +29,18 @@ def goal_numeral(value: int) -> str:
 def printable(value: object) -> str:
     """Drops control characters, which a reader's URL may carry but HTML may not."""
     return "".join(ch for ch in str(value) if ch in "\t\n" or unicodedata.category(ch) != "Cc")
+
+
+@register.inclusion_tag("reports/_downloads.html")
+def download_links(plan, label: str, query: str = "", **filters) -> dict:
+    """Links to a plan's statuses as files, filtered by ``query`` (a URL query string)
+    or by the filter page's parameters given as keywords (``goal=2``)."""
+    query = query or urlencode(filters)
+    suffix = f"?{query}" if query else ""
+    return {
+        "label": label,
+        "links": [
+            (reverse(f"reports:statuses{s}", args=[plan.slug]) + suffix, f.label)
+            for s, f in EXPORT_FORMATS.items()
+        ],
+    }

@@ -7,12 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.test.utils import override_settings
 from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
-from pytest_django.live_server_helper import LiveServer
-
-from tests.conftest import static_files_as_in_development
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -57,22 +52,6 @@ def chromium() -> Iterator[Browser]:
             )
             yield browser
             browser.close()
-
-
-@pytest.fixture(scope="session")
-def live_server(request) -> Iterator[LiveServer]:
-    """pytest-django's live server, started with the static settings the tests use.
-
-    Its middleware is built once, when the server starts, before any test's
-    settings apply; without these, WhiteNoise would look for collected files.
-    pytest-django still gives each test using it a transactional database.
-    """
-    with override_settings(**static_files_as_in_development(settings.STORAGES)):
-        server = LiveServer(
-            request.config.getvalue("liveserver") or "localhost",
-        )
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -347,7 +347,9 @@ def test_any_project_department_and_year_is_within_three_clicks_of_home(client, 
         following = []
         for url in frontier:
             for _, href in parse(client.get(url)).links():
-                if href.startswith("/") and not href.startswith("/static/"):
+                # Pages end in "/"; downloads (statuses.csv …) are files, not pages.
+                path = href.split("?")[0].split("#")[0]
+                if href.startswith("/") and not href.startswith("/static/") and path.endswith("/"):
                     target = href.split("#")[0]
                     if target not in seen:
                         seen[target] = depth

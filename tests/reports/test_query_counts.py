@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from reports.models import AnnualStatus, Department, DepartmentSuccession
-from tests.pages import BAD_REQUEST_PAGES, PAGE_URLS
+from tests.pages import API_URLS, BAD_REQUEST_PAGES, PAGE_URLS
 
 QUERIES = {
     "home": 6,  # plans, then the plan page's five
@@ -23,6 +23,7 @@ QUERIES = {
     "department_index": 3,  # departments, predecessor links, successor links
     "department": 5,  # department, its two kinds of links, statuses, departments
     "about": 2,  # plans, imports
+    "data": 2,  # plans, imports
 }
 
 
@@ -57,3 +58,38 @@ def test_query_count_is_the_same_on_ten_times_the_data(
 
     with django_assert_num_queries(QUERIES[name]):
         assert client.get(PAGE_URLS[name]).status_code == status
+
+
+API_QUERIES = {
+    "api_plans": 2,  # count, page
+    "api_plan": 1,
+    "api_goals": 3,  # plan, count, page
+    "api_directions": 3,
+    "api_projects": 3,
+    # plan, five option lists, count, page
+    "api_statuses": 8,
+    "api_departments": 3,  # count, page, predecessor links
+    # plan, five option lists, then one cursor read in chunks of 2,000 rows
+    "export_csv": 7,
+    "export_xlsx": 7,
+    "export_json": 1,
+}
+
+
+def _fetch(client, url: str) -> int:
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response.status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", API_URLS)
+def test_api_and_download_query_counts_are_the_same_on_ten_times_the_data(
+    client, seeded, seed_path, tmp_path, django_assert_num_queries, name
+):
+    with django_assert_num_queries(API_QUERIES[name]):
+        assert _fetch(client, API_URLS[name]) == 200
+    tenfold(seed_path, tmp_path)
+    with django_assert_num_queries(API_QUERIES[name]):
+        assert _fetch(client, API_URLS[name]) == 200

@@ -1,0 +1,188 @@
+"""Export 300,000 annual statuses in every download format; print time and peak memory.
+
+    make bench-export            # or: .venv/bin/python benchmarks/bench_export.py [STATUSES]
+
+The statuses (10,000 projects over 30 fiscal years, one or two departments
+each) are written with PostgreSQL's COPY into a throwaway database, which is
+dropped afterwards. Each format is then downloaded through its view, in a child
+process of its own, so that the peak RSS printed is that download's alone; the
+child's RSS after starting Django, before the download, is printed beside it.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE = "bench_export_dvplan"
+PROJECTS = 10_000
+FORMATS = (".csv", "-excel.csv", ".xlsx", ".json")
+
+
+def _setup_django() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvplan.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generate(statuses: int) -> None:
+    """The plan, its structure, departments and ``statuses`` statuses, by COPY."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from reports.models import (
+        BasicGoal,
+        Department,
+        ImportRun,
+        Plan,
+        PolicyDirection,
+        Project,
+    )
+
+    years = -(-statuses // PROJECTS)
+    now = timezone.now()
+    with transaction.atomic():
+        plan = Plan.objects.create(slug="bench", title="ベンチマーク用 基本計画", municipality="市")
+        goals = BasicGoal.objects.bulk_create(
+            BasicGoal(plan=plan, number=g, title=f"基本目標{g}") for g in range(1, 11)
+        )
+        directions = PolicyDirection.objects.bulk_create(
+            PolicyDirection(goal=goal, number=d, title=f"施策の方向{goal.number}-{d}")
+            for goal in goals
+            for d in range(1, 11)
+        )
+        projects = Project.objects.bulk_create(
+            Project(
+                plan=plan,
+                direction=directions[(n - 1) // (PROJECTS // len(directions))],
+                number=n,
+                name=f"事業{n}の名称",
+                content=f"事業{n}の内容。市民への啓発と相談体制の充実を図ります。" * 2,
+            )
+            for n in range(1, PROJECTS + 1)
+        )
+        departments = Department.objects.bulk_create(
+            Department(name=f"第{n}課") for n in range(1, 41)
+        )
+        runs = ImportRun.objects.bulk_create(
+            ImportRun(
+                plan=plan,
+                file_name=f"status_{2000 + y}.xlsx",
+                sha256="0" * 64,
+                file_format="xlsx",
+                fiscal_year=2000 + y,
+                started_at=now,
+                finished_at=now,
+                outcome=ImportRun.Outcome.LOADED,
+                row_count=PROJECTS,
+            )
+            for y in range(years)
+        )
+        with connection.cursor() as cursor:
+            with cursor.copy(
+                "COPY reports_annualstatus (id, project_id, fiscal_year, status_text,"
+                " departments_text, import_run_id, source_row) FROM STDIN"
+            ) as copy:
+                for index in range(statuses):
+                    year, project = divmod(index, PROJECTS)
+                    first = departments[index % 40]
+                    second = departments[(index + 7) % 40]
+                    cell = first.name if index % 3 else f"{first.name} {second.name}"
+                    copy.write_row(
+                        (
+                            index + 1,
+                            projects[project].pk,
+                            2000 + year,
+                            f"事業{project + 1}を実施した（参加人数：{index % 500}人）。"
+                            "関係機関と連携し、相談窓口の周知を行った。",
+                            cell,
+                            runs[year].pk,
+                            project + 4,
+                        )
+                    )
+            with cursor.copy(
+                "COPY reports_statusdepartment (status_id, department_id, position) FROM STDIN"
+            ) as copy:
+                for index in range(statuses):
+                    copy.write_row((index + 1, departments[index % 40].pk, 1))
+                    if not index % 3:
+                        copy.write_row((index + 1, departments[(index + 7) % 40].pk, 2))
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('reports_annualstatus', 'id'), %s)",
+                [statuses],
+            )
+
+
+def export(suffix: str) -> dict:
+    """Download the whole dataset in one format through its view; bytes, seconds, peak RSS."""
+    from django.test import Client
+
+    started_mb = _peak_mb()
+    started = time.perf_counter()
+    response = Client(HTTP_HOST="localhost").get(f"/data/statuses{suffix}")
+    size = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+    response.close()
+    return {
+        "format": suffix,
+        "bytes": size,
+        "seconds": time.perf_counter() - started,
+        "rss_before_mb": started_mb,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--export":
+        _setup_django()
+        from django.db import connection
+
+        connection.settings_dict["NAME"] = DATABASE
+        print(json.dumps(export(sys.argv[2])))
+        return
+    statuses = int(sys.argv[1]) if len(sys.argv) > 1 else 300_000
+    _setup_django()
+    from django.db import connection
+
+    connection.settings_dict["TEST"]["NAME"] = DATABASE
+    original_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        started = time.perf_counter()
+        generate(statuses)
+        print(f"generated:  {statuses:,} statuses in {time.perf_counter() - started:.1f} s (COPY)")
+        print(f"load:       {os.getloadavg()[0]:.2f} (1-minute average, {os.cpu_count()} CPUs)")
+        print(f"{'format':<20}{'size':>10}{'time':>9}{'RSS before':>12}{'peak RSS':>10}")
+        for suffix in FORMATS:
+            child = subprocess.run(
+                [sys.executable, __file__, "--export", suffix],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            result = json.loads(child.stdout.strip().splitlines()[-1])
+            print(
+                f"{'statuses' + result['format']:<20}"
+                f"{result['bytes'] / 1e6:>8.1f}MB"
+                f"{result['seconds']:>8.1f}s"
+                f"{result['rss_before_mb']:>10.0f}MB"
+                f"{result['peak_mb']:>8.0f}MB"
+            )
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

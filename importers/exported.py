@@ -1,0 +1,71 @@
+"""This site's own downloads (reports/exports.py), read back: one table per plan and year.
+
+A download holds every fiscal year (and, for the whole dataset, every plan) in
+one sheet, with 計画ID and 年度 columns, and a ``'`` in front of any cell that a
+spreadsheet would run as a formula. It is split here into one source table per
+plan and fiscal year (the .xlsx's sheet describing the columns is left
+out), each with the plan's title above its header as a city's
+table has, and with the ``'`` taken off again; each table then goes through the
+normaliser like any other file. Pure: no database.
+"""
+
+from dataclasses import dataclass
+
+from importers.readers import SourceRow, SourceTable
+
+PLAN_COLUMN = "計画ID"
+PLAN_TITLE_COLUMN = "計画名"
+FISCAL_YEAR_COLUMN = "年度"
+
+
+@dataclass(frozen=True)
+class ExportedPart:
+    plan_slug: str
+    fiscal_year: int
+    source: SourceTable
+
+
+def unneutralise(text: str) -> str:
+    """The inverse of the exports' formula neutralisation: one leading ``'`` removed."""
+    return text[1:] if text.startswith("'") else text
+
+
+def split_exported(source: SourceTable) -> list[ExportedPart] | None:
+    """One part per plan and fiscal year, in the file's order; None when the
+    file is not one of this site's downloads (its first row is not our header)."""
+    rows = [row for row in source.rows if not row.is_blank()]
+    if not rows:
+        return None
+    header = rows[0]
+    names = [cell.strip() for cell in header.cells]
+    if not {PLAN_COLUMN, PLAN_TITLE_COLUMN, FISCAL_YEAR_COLUMN} <= set(names):
+        return None
+    plan_at = names.index(PLAN_COLUMN)
+    title_at = names.index(PLAN_TITLE_COLUMN)
+    year_at = names.index(FISCAL_YEAR_COLUMN)
+    parts: dict[tuple[str, str], list[SourceRow]] = {}
+    titles: dict[str, str] = {}
+    for row in rows[1:]:
+        if row.sheet != header.sheet:
+            continue  # the workbook's second sheet describes the columns
+        cells = tuple(unneutralise(cell) for cell in row.cells)
+        cells += ("",) * (len(names) - len(cells))  # a row may stop at its last filled cell
+        key = (cells[plan_at], cells[year_at])
+        titles.setdefault(cells[plan_at], cells[title_at])
+        parts.setdefault(key, []).append(SourceRow(row.sheet, row.number, cells))
+    result = []
+    for (slug, year), part_rows in parts.items():
+        title = SourceRow(header.sheet, 0, (titles[slug],))
+        result.append(
+            ExportedPart(
+                plan_slug=slug,
+                fiscal_year=int(year),
+                source=SourceTable(
+                    source.file_name,
+                    source.file_format,
+                    [title, header, *part_rows],
+                    source.sheet_names,
+                ),
+            )
+        )
+    return result
