@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.management.base import CommandError
 from django.test import Client
 
 from importers.exported import split_exported, unneutralise
@@ -165,3 +166,24 @@ def test_importing_a_city_table_as_a_download_is_refused(seed_path):
         "（1行目に計画ID・計画名・年度の列がありません） / not one of this site's downloads: "
         "the first row has no 計画ID, 計画名 and 年度 columns"
     ]
+
+
+@pytest.mark.django_db
+def test_import_status_exported_reads_a_download_back(two_years_with_formulas, tmp_path):
+    from django.core.management import call_command
+
+    before = database_contents()
+    path = tmp_path / "all_statuses.csv"
+    path.write_bytes(Client().get("/data/statuses.csv").getvalue())
+    empty_database()
+    out = io.StringIO()
+    call_command("import_status", str(path), "--exported", stdout=out)
+    assert database_contents() == before
+    assert [line for line in out.getvalue().splitlines() if line.startswith("all_statuses")] == [
+        # plan 1, goals 5, directions 15, projects 57, statuses 57, departments 26, reorganisations 5
+        "all_statuses.csv: 2018年度 57 事業、追加 166 件、変更 0 件",
+        "all_statuses.csv: 2017年度 57 事業、追加 57 件、変更 0 件",
+    ]
+    with pytest.raises(CommandError) as raised:
+        call_command("import_status", str(path), "--exported", "--dry-run")
+    assert str(raised.value).startswith("--exported のファイルは計画と年度を自分で示すので")

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from importers.loader import ImportReport, status_import
+from importers.loader import ImportReport, exported_import, status_import
 from importers.problems import ImportProblems
 
 _STAGES = {"read": "読み込み", "load": "照合"}
@@ -35,22 +35,39 @@ class Command(BaseCommand):
             action="store_true",
             help="accept project numbers the plan does not have yet (a revised plan)",
         )
+        parser.add_argument(
+            "--exported",
+            action="store_true",
+            help="the file is one of this site's downloads: import every plan and year in it",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["exported"] and (
+            options["plan_slug"] or options["fiscal_year"] or options["dry_run"]
+        ):
+            raise CommandError(
+                "--exported のファイルは計画と年度を自分で示すので、--plan・--fiscal-year・--dry-run とは使えません"
+                " / an --exported file names its plans and years; --plan, --fiscal-year and --dry-run do not apply"
+            )
         failed = 0
         for path in options["files"]:
             if not path.is_file():
                 raise CommandError(f"{path}: ファイルがありません / no such file")
             progress = _ProgressBar(self.stdout, self.stderr)
             try:
-                report = status_import(
-                    path=path,
-                    plan_slug=options["plan_slug"],
-                    fiscal_year=options["fiscal_year"],
-                    dry_run=options["dry_run"],
-                    allow_new_projects=options["allow_new_projects"],
-                    progress=progress,
-                )
+                if options["exported"]:
+                    reports = exported_import(path=path)
+                else:
+                    reports = [
+                        status_import(
+                            path=path,
+                            plan_slug=options["plan_slug"],
+                            fiscal_year=options["fiscal_year"],
+                            dry_run=options["dry_run"],
+                            allow_new_projects=options["allow_new_projects"],
+                            progress=progress,
+                        )
+                    ]
             except ImportProblems as problems:
                 progress.close()
                 failed += 1
@@ -62,7 +79,8 @@ class Command(BaseCommand):
                 )
                 continue
             progress.close()
-            self._summarise(report)
+            for report in reports:
+                self._summarise(report)
         if failed:
             raise CommandError(
                 f"{failed} 件のファイルを取り込めませんでした。上の行を直してから再実行してください"
