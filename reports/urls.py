@@ -13,6 +13,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("search/", views.search, name="search"),
     path("departments/", views.department_index, name="departments"),
     path("departments/<str:name>/", views.department_detail, name="department"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan"),

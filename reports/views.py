@@ -1,8 +1,9 @@
 """Thin views: read the request, call a selector or the FilterSet, render."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 
 from reports import selectors
 from reports.filters import KEYWORD_MAX_LENGTH, StatusFilter
@@ -103,6 +104,17 @@ def status_search(request: HttpRequest, slug: str) -> HttpResponse:
         active_filters=selectors.status_active_filters(filterset=filterset, facets=facets),
     )
     return render(request, "reports/status_search.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """The header's search box on pages outside a plan: the plan's filter page,
+    for the only plan or else the first by slug, with the same query string."""
+    plan = selectors.plan_list().first()
+    if plan is None:
+        raise Http404("計画がまだありません")
+    url = reverse("reports:statuses", args=[plan.slug])
+    query = request.GET.urlencode()
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
 
 def department_index(request: HttpRequest) -> HttpResponse:
