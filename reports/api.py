@@ -16,7 +16,6 @@ from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.http import require_safe
 
 from reports import exports, selectors, serializers
-from reports.filters import StatusFilter
 from reports.openapi import openapi_document
 
 PAGE_SIZE = 100
@@ -144,11 +143,7 @@ def department_list(request: HttpRequest) -> JsonResponse:
 def status_list(request: HttpRequest, slug: str) -> JsonResponse:
     """The filter page's statuses, with its parameters (goal, direction, department, year, q)."""
     plan = selectors.plan_get(slug=slug)
-    filterset = StatusFilter(
-        request.GET,
-        queryset=selectors.plan_statuses(plan=plan),
-        options=selectors.status_filter_options(plan=plan),
-    )
+    filterset = selectors.plan_status_filter(plan=plan, data=request.GET)
     if not filterset.is_valid():
         return _error(
             " ".join(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 
 from reports.filters import StatusFilter, StatusFilterOptions, department_q
@@ -290,6 +290,13 @@ def status_filter_options(*, plan: Plan) -> StatusFilterOptions:
 
 def plan_statuses(*, plan: Plan) -> QuerySet[AnnualStatus]:
     return AnnualStatus.objects.filter(project__plan=plan)
+
+
+def plan_status_filter(*, plan: Plan, data: QueryDict) -> StatusFilter:
+    """The FilterSet behind the filter page, its downloads and the API's status list."""
+    return StatusFilter(
+        data, queryset=plan_statuses(plan=plan), options=status_filter_options(plan=plan)
+    )
 
 
 def all_statuses() -> QuerySet[AnnualStatus]:

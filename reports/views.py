@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from reports import exports, selectors
-from reports.filters import KEYWORD_MAX_LENGTH, StatusFilter
+from reports.filters import KEYWORD_MAX_LENGTH
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -78,11 +78,7 @@ def fiscal_year_detail(request: HttpRequest, slug: str, fiscal_year: int) -> Htt
 
 def status_search(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
-    filterset = StatusFilter(
-        request.GET,
-        queryset=selectors.plan_statuses(plan=plan),
-        options=selectors.status_filter_options(plan=plan),
-    )
+    filterset = selectors.plan_status_filter(plan=plan, data=request.GET)
     context = {
         "plan": plan,
         "filterset": filterset,
@@ -139,11 +135,7 @@ def _export_response(statuses, *, suffix: str, filename: str, ascii_filename: st
 def status_export(request: HttpRequest, slug: str, suffix: str) -> HttpResponse:
     """The filter page's statuses, every page of them, as a file."""
     plan = selectors.plan_get(slug=slug)
-    filterset = StatusFilter(
-        request.GET,
-        queryset=selectors.plan_statuses(plan=plan),
-        options=selectors.status_filter_options(plan=plan),
-    )
+    filterset = selectors.plan_status_filter(plan=plan, data=request.GET)
     if not filterset.is_valid():
         messages = [
             f"{filterset.form.fields[name].label}: {message}"
