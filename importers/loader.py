@@ -9,7 +9,7 @@ import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from importers.exported import split_exported
+from importers.exported import PlanFields, split_exported
 from importers.normaliser import StatusTable, normalise
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
@@ -188,6 +188,7 @@ def exported_import(*, path: Path) -> list[ImportReport]:
                 allow_new_projects=True,
                 progress=None,
                 started_at=started_at,
+                plan_fields=part.plan_fields,
             )
             for part in parts
         ]
@@ -204,6 +205,7 @@ def _load_source(
     allow_new_projects: bool,
     progress: Progress | None,
     started_at: datetime,
+    plan_fields: PlanFields | None = None,
 ) -> ImportReport:
     table, problems = normalise(source, fiscal_year=fiscal_year)
     del source
@@ -212,7 +214,7 @@ def _load_source(
         # The file's own errors and those against the plan are listed together,
         # so that one run shows the clerk everything to correct.
         try:
-            plan, plan_changes = _plan_for(table, plan_slug, path)
+            plan, plan_changes = _plan_for(table, plan_slug, path, plan_fields)
         except ImportProblems as plan_problems:
             raise ImportProblems(problems + plan_problems.problems) from None
         problems += validate_against_plan(table, plan, allow_new_projects=allow_new_projects)
@@ -267,7 +269,11 @@ def _raise_on_errors(problems: list[Problem]) -> None:
         raise ImportProblems(problems)
 
 
-def _plan_for(table: StatusTable, slug: str | None, path: Path) -> tuple[Plan, list[Change]]:
+def _plan_for(
+    table: StatusTable, slug: str | None, path: Path, plan_fields: PlanFields | None = None
+) -> tuple[Plan, list[Change]]:
+    """The plan to import into; a download's own plan fields (``plan_fields``)
+    are set on it, whether it is new or already there."""
     if slug is None:
         plans = list(Plan.objects.select_for_update().order_by("slug")[:2])
         if len(plans) == 1:
@@ -283,14 +289,39 @@ def _plan_for(table: StatusTable, slug: str | None, path: Path) -> tuple[Plan, l
             ]
         )
     plan = Plan.objects.select_for_update().filter(slug=slug).first()
+    if plan is not None and plan_fields is not None:
+        return plan, _set_plan_fields(plan, plan_fields)
     if plan is not None:
         if plan.aim or not table.aim:
             return plan, []
         plan.aim = table.aim
         plan.save(update_fields=["aim"])
         return plan, [Change("plan", "changed", f"{plan.slug} 計画の目標", table.aim)]
-    plan = Plan.objects.create(slug=slug, title=plan_title(table.title) or slug, aim=table.aim)
+    fields = {"aim": table.aim} if plan_fields is None else asdict(plan_fields)
+    plan = Plan.objects.create(slug=slug, title=plan_title(table.title) or slug, **fields)
     return plan, [Change("plan", "added", f"{plan.slug} {plan.title}")]
+
+
+def _set_plan_fields(plan: Plan, plan_fields: PlanFields) -> list[Change]:
+    """Set a download's plan fields on an existing plan: a change for each that differs."""
+    changes = []
+    for name, new in asdict(plan_fields).items():
+        old = getattr(plan, name)
+        if old == new:
+            continue
+        setattr(plan, name, new)
+        label = Plan._meta.get_field(name).verbose_name
+        changes.append(
+            Change(
+                "plan",
+                "changed",
+                f"{plan.slug} {label}",
+                text_diff("" if old is None else str(old), "" if new is None else str(new)),
+            )
+        )
+    if changes:
+        plan.save(update_fields=list(asdict(plan_fields)))
+    return changes
 
 
 def plan_title(table_title: str) -> str:

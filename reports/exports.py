@@ -66,6 +66,26 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ),
     ExportColumn("plan_title", "計画名", "計画の名称", "Plan title", 30),
     ExportColumn(
+        "plan_municipality", "自治体", "計画を定めた自治体", "Municipality of the plan", 14
+    ),
+    ExportColumn(
+        "plan_aim", "計画の目標", "計画の目標（計画に記載のとおり）", "Aim of the plan", 40
+    ),
+    ExportColumn(
+        "plan_first_fiscal_year",
+        "計画期間（初年度）",
+        "計画期間の初年度（西暦、未定なら空欄）",
+        "First fiscal year of the plan (Western; empty if not set)",
+        8,
+    ),
+    ExportColumn(
+        "plan_last_fiscal_year",
+        "計画期間（最終年度）",
+        "計画期間の最終年度（西暦、未定なら空欄）",
+        "Last fiscal year of the plan (Western; empty if not set)",
+        8,
+    ),
+    ExportColumn(
         "goal_number", "基本目標番号", "基本目標の番号（Ⅰ＝1）", "Basic goal number (Ⅰ = 1)", 8
     ),
     ExportColumn("goal", "基本目標", "基本目標の名称", "Basic goal", 24),
@@ -124,10 +144,15 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
 )
 
 _KEYS = tuple(column.key for column in EXPORT_COLUMNS)
+_FISCAL_YEAR_AT = _KEYS.index("fiscal_year")
 
 _VALUES = (
     "project__plan__slug",
     "project__plan__title",
+    "project__plan__municipality",
+    "project__plan__aim",
+    "project__plan__first_fiscal_year",
+    "project__plan__last_fiscal_year",
     "project__direction__goal__number",
     "project__direction__goal__title",
     "project__direction__number",
@@ -162,7 +187,8 @@ def status_export_values(*, statuses: QuerySet[AnnualStatus]) -> QuerySet:
 
 def export_row(values: tuple[Any, ...]) -> tuple[Any, ...]:
     """A value tuple with the era form of its fiscal year added: ``EXPORT_COLUMNS`` order."""
-    return (*values[:10], era_fiscal_year(values[9]), *values[10:])
+    at = _FISCAL_YEAR_AT + 1
+    return (*values[:at], era_fiscal_year(values[_FISCAL_YEAR_AT]), *values[at:])
 
 
 def export_record(values: tuple[Any, ...]) -> dict[str, Any]:

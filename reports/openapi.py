@@ -38,6 +38,7 @@ def _page_of(ref: str) -> dict[str, Any]:
 
 
 _INTEGER_FIELDS = {"goal_number", "direction_number", "project_number", "fiscal_year", "source_row"}
+_NULLABLE_INTEGER_FIELDS = {"plan_first_fiscal_year", "plan_last_fiscal_year"}
 
 SCHEMAS: dict[str, Any] = {
     "Plan": _object(
@@ -85,6 +86,12 @@ SCHEMAS: dict[str, Any] = {
             column.key: (
                 {"type": "integer", "description": f"{column.label} / {column.description_en}"}
                 if column.key in _INTEGER_FIELDS
+                else {
+                    "type": "integer",
+                    "nullable": True,
+                    "description": f"{column.label} / {column.description_en}",
+                }
+                if column.key in _NULLABLE_INTEGER_FIELDS
                 else _string(f"{column.label} / {column.description_en}")
             )
             for column in EXPORT_COLUMNS

@@ -2,10 +2,11 @@
 
 Compared table by table on everything but surrogate ids and the import's
 bookkeeping (ImportRun rows, and each status's import run and source row,
-which name the file it was last imported from). Plans are compared on slug
-and title, the plan fields that the downloads carry.
+which name the file it was last imported from). Plans are compared on every
+field: the downloads carry slug, title, municipality, aim and period.
 """
 
+import csv
 import io
 from pathlib import Path
 
@@ -33,7 +34,11 @@ from reports.models import (
 
 def database_contents() -> dict[str, list[tuple]]:
     return {
-        "plans": sorted(Plan.objects.values_list("slug", "title")),
+        "plans": sorted(
+            Plan.objects.values_list(
+                *(f.name for f in Plan._meta.concrete_fields if f.name != "id")
+            )
+        ),
         "goals": sorted(BasicGoal.objects.values_list("plan__slug", "number", "title")),
         "directions": sorted(
             PolicyDirection.objects.values_list(
@@ -96,7 +101,8 @@ def empty_database() -> None:
 @pytest.fixture
 def two_years_with_formulas(seeded, seed_path, tmp_path):
     """The seed, a second year in which a status begins with "=" and another with "'",
-    so the round trip covers several years and the formula neutralisation."""
+    so the round trip covers several years and the formula neutralisation; the
+    plan has a municipality, an aim and a period, which the downloads carry."""
     text = seed_path.read_text(encoding="utf-8").replace("平成29年度実施状況", "平成30年度実施状況")
     later = tmp_path / "status_2018.txt"
     later.write_text(text, encoding="utf-8")
@@ -108,6 +114,12 @@ def two_years_with_formulas(seeded, seed_path, tmp_path):
     )
     AnnualStatus.objects.filter(project__number=2, fiscal_year=2018).update(
         status_text="'引用符で始まる実施状況"
+    )
+    Plan.objects.filter(slug="saitama-dv-2").update(
+        municipality="さいたま市",
+        aim="=男女が互いに尊重し合い、\n暴力のない社会の実現",
+        first_fiscal_year=2016,
+        last_fiscal_year=2020,
     )
 
 
@@ -187,3 +199,27 @@ def test_import_status_exported_reads_a_download_back(two_years_with_formulas, t
     with pytest.raises(CommandError) as raised:
         call_command("import_status", str(path), "--exported", "--dry-run")
     assert str(raised.value).startswith("--exported のファイルは計画と年度を自分で示すので")
+
+
+@pytest.mark.django_db
+def test_a_download_sets_the_plan_fields_of_an_existing_plan(seeded, tmp_path):
+    """An empty period is an empty cell, read back as no year; a plan already in
+    the database takes its municipality, aim and period from the file."""
+    Plan.objects.update(first_fiscal_year=None, last_fiscal_year=None)
+    before = database_contents()
+    path = tmp_path / "all_statuses.csv"
+    path.write_bytes(Client().get("/data/statuses.csv").getvalue())
+    header, first = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))[:2]
+    assert dict(zip(header, first, strict=True))["計画期間（初年度）"] == ""
+    assert dict(zip(header, first, strict=True))["計画期間（最終年度）"] == ""
+
+    Plan.objects.update(municipality="別の市", aim="別の目標", first_fiscal_year=2000)
+    reports = exported_import(path=Path(path))
+
+    assert database_contents() == before
+    assert [str(c) for c in reports[0].changes if c.kind == "plan"] == [
+        "計画を変更: saitama-dv-2 自治体\n-別の市\n+さいたま市",
+        "計画を変更: saitama-dv-2 計画の目標\n-別の目標\n"
+        "+配偶者等からの暴力の根絶と被害者の自立支援をすすめるまちづくり",
+        "計画を変更: saitama-dv-2 計画期間（初年度）\n-2000",
+    ]

@@ -14,12 +14,13 @@ from tests.reports.html import parse
 
 PLAN = "saitama-dv-2"
 PLAN_TITLE = "第2次さいたま市配偶者等からの暴力の防止及び被害者の支援に関する基本計画"
+PLAN_AIM = "配偶者等からの暴力の根絶と被害者の自立支援をすすめるまちづくり"
 HEADER = (
-    "計画ID,計画名,基本目標番号,基本目標,施策の方向番号,施策の方向,事業番号,事業名称,事業内容,"
+    "計画ID,計画名,自治体,計画の目標,計画期間（初年度）,計画期間（最終年度）,基本目標番号,基本目標,施策の方向番号,施策の方向,事業番号,事業名称,事業内容,"
     "年度,年度（和暦）,実施状況,担当課一覧,担当課,取り込み元ファイル,取り込み元の行\r\n"
 )
 HOUSING_ROWS = (
-    f"saitama-dv-2,{PLAN_TITLE},3,被害者の保護と自立支援の充実,3,自立に向けた各種支援,32,"
+    f"saitama-dv-2,{PLAN_TITLE},さいたま市,{PLAN_AIM},2016,2020,3,被害者の保護と自立支援の充実,3,自立に向けた各種支援,32,"
     "DV被害者に対する民間賃貸住宅への入居支援,"
     "埼玉県住まい安心支援ネットワークで取り組んでいる「埼玉県あんしん賃貸住宅等登録制度」において、"
     "DV被害者等の住宅確保要配慮者の民間賃貸住宅への円滑な入居を促進するため、情報提供を行います。,"
@@ -27,7 +28,7 @@ HOUSING_ROWS = (
     "DV被害者等の住宅確保要配慮者が民間賃貸住宅に円滑に入居できるよう、"
     "「埼玉県あんしん賃貸住宅等登録制度」で登録された不動産店の情報提供を行った。,"
     "住宅政策課,住宅政策課 (平成28年度より住宅課から組織変更),saitama_dv2_H29_status.txt,43\r\n"
-    f"saitama-dv-2,{PLAN_TITLE},3,被害者の保護と自立支援の充実,3,自立に向けた各種支援,33,"
+    f"saitama-dv-2,{PLAN_TITLE},さいたま市,{PLAN_AIM},2016,2020,3,被害者の保護と自立支援の充実,3,自立に向けた各種支援,33,"
     "DV被害者に対する市営住宅の提供,"
     "DV被害者で住宅に困窮している方に対し、生活の場を提供し、DV被害者の精神的、時間的ゆとりの確保及び"
     "生活基盤の立て直しに寄与します。,"
@@ -74,7 +75,7 @@ def test_filters_combine_as_on_the_filter_page(client, seeded):
             )
         )
     )
-    assert [(row[6], row[9]) for row in rows[1:]] == [
+    assert [(row[10], row[13]) for row in rows[1:]] == [
         ("8", "2017"),
         ("9", "2017"),
         ("10", "2017"),
@@ -107,7 +108,7 @@ def test_whole_dataset_csv_has_every_status_once(client, seeded):
     )
     rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0] == [column.label for column in EXPORT_COLUMNS]
-    assert sorted(int(row[6]) for row in rows[1:]) == list(range(1, 58))
+    assert sorted(int(row[10]) for row in rows[1:]) == list(range(1, 58))
     assert {len(row) for row in rows} == {len(EXPORT_COLUMNS)}
     assert AnnualStatus.objects.count() == 57
 
@@ -147,10 +148,10 @@ def test_cells_that_would_run_as_formulas_are_neutralised_in_csv_and_xlsx(client
     AnnualStatus.objects.filter(project__number=32).update(status_text="=1+1")
     AnnualStatus.objects.filter(project__number=33).update(status_text="-")
     rows = list(csv.reader(io.StringIO(client.get(HOUSING.format(".csv")).getvalue().decode())))
-    assert [row[11] for row in rows[1:]] == ["'=1+1", "'-"]
+    assert [row[15] for row in rows[1:]] == ["'=1+1", "'-"]
 
     workbook = load_workbook(io.BytesIO(client.get(HOUSING.format(".xlsx")).getvalue()))
-    cells = [row[11] for row in workbook["実施状況"].iter_rows(min_row=2)]
+    cells = [row[15] for row in workbook["実施状況"].iter_rows(min_row=2)]
     assert [(cell.value, cell.data_type) for cell in cells] == [("'=1+1", "s"), ("'-", "s")]
 
     statuses = json.loads(client.get(HOUSING.format(".json")).getvalue())["statuses"]
@@ -176,11 +177,14 @@ def test_xlsx_has_a_frozen_wrapped_header_and_a_sheet_describing_the_columns(cli
     expected = list(csv.reader(io.StringIO(HEADER + HOUSING_ROWS)))
     assert rows == [
         expected[0],
-        *[[int(v) if i in (2, 4, 6, 9, 15) else v for i, v in enumerate(r)] for r in expected[1:]],
+        *[
+            [int(v) if i in (4, 5, 6, 8, 10, 13, 19) else v for i, v in enumerate(r)]
+            for r in expected[1:]
+        ],
     ]
     assert all(cell.alignment.wrap_text for row in sheet.iter_rows() for cell in row)
     assert sheet["A1"].font.bold
-    assert sheet.column_dimensions["L"].width == 60
+    assert sheet.column_dimensions["P"].width == 60
     about = [[cell.value for cell in row] for row in workbook["列の説明"].iter_rows()]
     assert about[0] == ["列名", "Field", "説明", "Description"]
     assert about[1:] == [
@@ -201,6 +205,10 @@ def test_json_carries_the_licence_the_fields_and_one_object_per_status(client, s
     assert document["statuses"][0] == {
         "plan": "saitama-dv-2",
         "plan_title": PLAN_TITLE,
+        "plan_municipality": "さいたま市",
+        "plan_aim": PLAN_AIM,
+        "plan_first_fiscal_year": 2016,
+        "plan_last_fiscal_year": 2020,
         "goal_number": 3,
         "goal": "被害者の保護と自立支援の充実",
         "direction_number": 3,
