@@ -102,13 +102,21 @@ def status_import(
     total unknown) and as statuses are compared (stage ``load``).
     """
     with _no_cyclic_collection():
-        return _import(
+        started_at = timezone.now()
+        data = path.read_bytes()
+        source = read_table(
+            path, progress=None if progress is None else lambda done: progress("read", done, None)
+        )
+        return _load_source(
+            source,
+            data=data,
             path=path,
             plan_slug=plan_slug,
             fiscal_year=fiscal_year,
             dry_run=dry_run,
             allow_new_projects=allow_new_projects,
             progress=progress,
+            started_at=started_at,
         )
 
 
@@ -128,33 +136,6 @@ def _no_cyclic_collection() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _import(
-    *,
-    path: Path,
-    plan_slug: str | None,
-    fiscal_year: int | None,
-    dry_run: bool,
-    allow_new_projects: bool,
-    progress: Progress | None,
-) -> ImportReport:
-    started_at = timezone.now()
-    data = path.read_bytes()
-    source = read_table(
-        path, progress=None if progress is None else lambda done: progress("read", done, None)
-    )
-    return _load_source(
-        source,
-        data=data,
-        path=path,
-        plan_slug=plan_slug,
-        fiscal_year=fiscal_year,
-        dry_run=dry_run,
-        allow_new_projects=allow_new_projects,
-        progress=progress,
-        started_at=started_at,
-    )
 
 
 def exported_import(*, path: Path) -> list[ImportReport]:
