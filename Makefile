@@ -9,7 +9,7 @@ PORT ?= 8000
 BIND_HOST ?= 127.0.0.1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run dev serve prepare test test-deps chromium lint format lock clean bench-import bench-export
+.PHONY: install run dev serve prepare test test-deps chromium lint format lock clean bench-import bench-export bench-search
 
 install: $(VENV)/.installed
 
@@ -70,6 +70,10 @@ bench-import: install
 # Export 300,000 statuses in every download format, print time and peak memory.
 bench-export: install
 	$(PY) benchmarks/bench_export.py
+
+# 300,000 synthetic statuses; p50 and p95 search latency for 1-, 2- and 6-character queries.
+bench-search: install
+	$(PY) benchmarks/bench_search.py
 
 # Re-pin requirements.lock from the ranges in pyproject.toml.
 lock:

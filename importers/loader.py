@@ -14,13 +14,14 @@ from datetime import datetime
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from importers.exported import PlanFields, split_exported
 from importers.normaliser import StatusTable, normalise
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
+from importers.search_index import search_documents_rebuild
 from importers.validator import validate_against_plan
 from reports.models import (
     AnnualStatus,
@@ -341,6 +342,8 @@ class _Writer:
         self.progress = progress
         self.changes: list[Change] = []
         self.touched_statuses = 0
+        self.touched_status_projects: list[int] = []
+        self.changed_project_numbers: list[int] = []
 
     def apply(self) -> list[Change]:
         goals = self._goals()
@@ -348,7 +351,18 @@ class _Writer:
         departments = self._departments()
         projects = self._projects(directions)
         self._statuses(projects, departments)
+        self._search_documents(projects)
         return self.changes
+
+    def _search_documents(self, projects: dict[int, int]) -> None:
+        """Rewrite the search documents of every status whose texts or
+        departments this import changed, including every year of a renamed project."""
+        changed_projects = [projects[number] for number in self.changed_project_numbers]
+        dirty = AnnualStatus.objects.filter(
+            Q(fiscal_year=self.table.fiscal_year, project_id__in=self.touched_status_projects)
+            | Q(project_id__in=changed_projects)
+        )
+        search_documents_rebuild(status_ids=dirty.values_list("pk", flat=True))
 
     def _goals(self) -> dict[int, BasicGoal]:
         existing = {g.number: g for g in BasicGoal.objects.filter(plan=self.plan)}
@@ -463,6 +477,7 @@ class _Writer:
             if diffs:
                 project.name, project.content = record.name, record.content
                 changed.append(project)
+                self.changed_project_numbers.append(record.number)
                 self.changes.append(Change("project", "changed", label, "\n".join(diffs)))
         _copy_rows(Project, ["plan", "direction", "number", "name", "content"], new)
         Project.objects.bulk_update(changed, ["name", "content"], batch_size=2000)
@@ -566,6 +581,11 @@ class _Writer:
                 ),
             )
         self.touched_statuses = len(new) + len(changed)
+        self.touched_status_projects = [
+            *(row[0] for row in new),
+            *(status.project_id for status in changed),
+            *relink,
+        ]
 
 
 def _copy_rows(model: type[Model], fields: list[str], rows: Iterable[tuple[object, ...]]) -> None:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from reports.filters import KEYWORD_MAX_LENGTH
 from reports.hotlines import hotline_list
 
 
@@ -9,4 +10,5 @@ def site_safety(request: HttpRequest) -> dict[str, object]:
     return {
         "quick_exit_url": settings.QUICK_EXIT_URL,
         "hotlines": hotline_list(settings.HOTLINES_FILE),
+        "keyword_max_length": KEYWORD_MAX_LENGTH,
     }

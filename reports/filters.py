@@ -9,8 +9,11 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 
 from importers.eras import fiscal_year_label
 from reports.models import (
@@ -21,6 +24,7 @@ from reports.models import (
     PolicyDirection,
     StatusDepartment,
 )
+from reports.search import QueryError, SearchQuery, parse_query
 from reports.templatetags.plan_format import goal_numeral
 
 KEYWORD_MAX_LENGTH = 100
@@ -68,26 +72,34 @@ def department_q(*, department_id: int, links: list[DepartmentSuccession]) -> Q:
     return q
 
 
-def keyword_q(keyword: str) -> Q:
-    """A plain case-insensitive contains match over the texts a reader sees."""
-    return (
-        Q(project__name__icontains=keyword)
-        | Q(project__content__icontains=keyword)
-        | Q(status_text__icontains=keyword)
-        | Q(
-            Exists(
-                StatusDepartment.objects.filter(
-                    status=OuterRef("pk"), department__name__icontains=keyword
-                )
-            )
-        )
-    )
+def keyword_q(query: SearchQuery) -> Q:
+    """Statuses whose folded texts contain every term and no excluded one.
+
+    The GIN index on the documents' grams finds the candidates (a text holding a
+    term holds each of its pairs of characters); ``strpos`` on the folded text
+    then keeps exactly those that contain the term."""
+    text = "search_document__text"
+    q = Q(search_document__grams__contains=query.grams)
+    for term in query.include:
+        q &= Q(GreaterThan(StrIndex(text, Value(term)), 0))
+    for term in query.exclude:
+        q &= ~Q(GreaterThan(StrIndex(text, Value(term)), 0))
+    return q
+
+
+def validate_query(value: str) -> None:
+    try:
+        parse_query(value)
+    except QueryError as error:
+        raise ValidationError(str(error), code="query") from error
 
 
 class KeywordField(forms.CharField):
     """Free text; control characters (NUL included) are refused with one clear message."""
 
     def __init__(self, **kwargs) -> None:
+        # Not stripped: a query of spaces alone gets a message, not every status.
+        kwargs["strip"] = False
         super().__init__(**kwargs)
         self.validators = [
             v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
@@ -99,6 +111,7 @@ class KeywordField(forms.CharField):
                 message="制御文字（改行やタブなど）は使えません。",
             )
         )
+        self.validators.append(validate_query)
 
 
 class KeywordFilter(django_filters.CharFilter):
@@ -123,6 +136,8 @@ class StatusFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, options: StatusFilterOptions, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.options = options
+        self.search_query: SearchQuery | None = None
+        """The parsed keyword, once the keyword filter has run."""
         self._departments = {d.name: d for d in options.departments}
         self.filters["goal"].extra["choices"] = [
             (str(g.number), f"基本目標{goal_numeral(g.number)} {g.title}") for g in options.goals
@@ -157,8 +172,8 @@ class StatusFilter(django_filters.FilterSet):
         return queryset.filter(fiscal_year=int(value))
 
     def filter_keyword(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        keyword = value.strip()
-        return queryset.filter(keyword_q(keyword)) if keyword else queryset
+        self.search_query = parse_query(value)
+        return queryset.filter(keyword_q(self.search_query))
 
     def queryset_without(self, excluded: str) -> QuerySet:
         """The statuses matching every active filter except ``excluded``: the base

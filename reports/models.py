@@ -1,5 +1,7 @@
 """The plan, its structure, and the yearly status of each project."""
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 
@@ -227,3 +229,37 @@ class StatusDepartment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} {self.position}: {self.department}"
+
+
+class StatusSearchDocument(models.Model):
+    """A status's texts folded for search (``reports.search.normalise``), with
+    their character grams under a GIN index. Derived data: the loader rewrites
+    a status's document whenever what it is made from changes."""
+
+    status = models.OneToOneField(
+        AnnualStatus,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+    )
+    name_text = models.TextField()
+    content_text = models.TextField()
+    status_text = models.TextField()
+    departments_text = models.TextField()
+    text = models.TextField()
+    """The four fields joined by a line break; what the exact re-check reads."""
+    grams = ArrayField(models.TextField())
+    """Every character and every pair of adjacent characters of ``text``."""
+
+    class Meta:
+        verbose_name = "検索用の文書"
+        verbose_name_plural = "検索用の文書"
+        indexes = [
+            # No pending list: the loader writes documents in the same transaction
+            # as the pages read them back, and a pending list is scanned in full
+            # by every index lookup.
+            GinIndex(fields=["grams"], name="status_search_grams", fastupdate=False)
+        ]
+
+    def __str__(self) -> str:
+        return f"検索用: {self.status_id}"

@@ -5,9 +5,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, FloatField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Greatest, Length, Replace, StrIndex
+from django.db.models.lookups import GreaterThan
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
+from django.utils.safestring import SafeString
 
 from reports.filters import StatusFilter, StatusFilterOptions, department_q
 from reports.models import (
@@ -21,6 +24,7 @@ from reports.models import (
     Project,
     StatusDepartment,
 )
+from reports.search import SearchQuery, highlight, highlight_snippets
 
 
 def plan_list() -> QuerySet[Plan]:
@@ -418,22 +422,90 @@ class PageNumberError(ValueError):
     """A ``page`` parameter that is not a page of the results."""
 
 
-def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> Page:
-    """One page of the filtered statuses, newest year first, in the plan's order."""
-    statuses = (
-        filterset.qs.select_related("import_run", "project__direction__goal")
-        .prefetch_related(_department_links())
-        .order_by("-fiscal_year", "project__number", "pk")
+FIELD_WEIGHTS = (
+    ("search_document__name_text", 8),
+    ("search_document__content_text", 4),
+    ("search_document__status_text", 2),
+)
+"""A term found in the project name outweighs one in 事業内容, which outweighs
+one in 実施状況; a term found only in department names counts 1."""
+
+
+def _search_rank(query: SearchQuery) -> dict[str, object]:
+    """Annotations that order search results: where the terms are, then how
+    much of the status's text they cover."""
+    weight = Value(0)
+    coverage = Value(0.0)
+    text = F("search_document__text")
+    for term in query.include:
+        weight = weight + Case(
+            *(
+                When(GreaterThan(StrIndex(name, Value(term)), 0), then=Value(points))
+                for name, points in FIELD_WEIGHTS
+            ),
+            default=Value(1),
+        )
+        covered = Length(text) - Length(Replace(text, Value(term), Value("")))
+        coverage = coverage + Cast(covered, FloatField()) / Cast(
+            Greatest(Length(text), Value(1)), FloatField()
+        )
+    return {"search_weight": weight, "search_coverage": coverage}
+
+
+@dataclass(frozen=True)
+class SearchSnippets:
+    """The marked-up pieces of one result: its name in full, and snippets of the rest."""
+
+    name: SafeString
+    fields: list[tuple[str, list[SafeString]]]
+
+
+def search_snippets(*, status: AnnualStatus, query: SearchQuery) -> SearchSnippets:
+    """From texts already loaded with the status (no query)."""
+    fields = [
+        ("事業内容", highlight_snippets(status.project.content, query)),
+        ("実施状況", highlight_snippets(status.status_text, query)),
+        (
+            "担当課",
+            [
+                snippet
+                for link in status.department_links
+                for snippet in highlight_snippets(link.department.name, query)
+            ],
+        ),
+    ]
+    return SearchSnippets(
+        name=highlight(status.project.name, query),
+        fields=[(label, snippets) for label, snippets in fields if snippets],
     )
+
+
+def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> Page:
+    """One page of the filtered statuses: best match first when there is a
+    keyword, else newest year first, in the plan's order."""
+    statuses = filterset.qs.select_related("import_run", "project__direction__goal")
+    statuses = statuses.prefetch_related(_department_links())
+    query = filterset.search_query
+    if query is None:
+        statuses = statuses.order_by("-fiscal_year", "project__number", "pk")
+    else:
+        statuses = statuses.annotate(**_search_rank(query)).order_by(
+            "-search_weight", "-search_coverage", "-fiscal_year", "project__number", "pk"
+        )
     paginator = Paginator(statuses, STATUSES_PER_PAGE)
     if page_number is None:
-        return paginator.page(1)
-    if not page_number.isascii() or not page_number.isdigit():
-        raise PageNumberError(page_number)
-    number = int(page_number)
-    if number < 1 or number > paginator.num_pages:
-        raise PageNumberError(page_number)
-    return paginator.page(number)
+        page = paginator.page(1)
+    else:
+        if not page_number.isascii() or not page_number.isdigit():
+            raise PageNumberError(page_number)
+        number = int(page_number)
+        if number < 1 or number > paginator.num_pages:
+            raise PageNumberError(page_number)
+        page = paginator.page(number)
+    if query is not None:
+        for status in page:
+            status.search_snippets = search_snippets(status=status, query=query)
+    return page
 
 
 # The JSON API's lists, in a stable order.
@@ -456,11 +528,5 @@ def api_projects(*, plan: Plan) -> QuerySet[Project]:
 
 
 def api_departments() -> QuerySet[Department]:
-    return Department.objects.order_by("name").prefetch_related(
-        Prefetch(
-            "predecessor_links",
-            queryset=DepartmentSuccession.objects.select_related("predecessor").order_by(
-                "effective_fiscal_year", "predecessor__name"
-            ),
-        )
-    )
+    predecessor_links, _ = _succession_prefetches()
+    return Department.objects.order_by("name").prefetch_related(predecessor_links)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("data/", views.data, name="data"),
+    path("search/", views.search, name="search"),
     path("departments/", views.department_index, name="departments"),
     path("departments/<str:name>/", views.department_detail, name="department"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan"),

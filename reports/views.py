@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.http import (
     FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseRedirect,
     StreamingHttpResponse,
 )
 from django.shortcuts import render
@@ -161,6 +163,17 @@ def dataset_export(request: HttpRequest, suffix: str) -> HttpResponse:
         filename="全計画_実施状況",
         ascii_filename="all_statuses",
     )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """The header's search box on pages outside a plan: the plan's filter page,
+    for the only plan or else the first by slug, with the same query string."""
+    plan = selectors.plan_list().first()
+    if plan is None:
+        raise Http404("計画がまだありません")
+    url = reverse("reports:statuses", args=[plan.slug])
+    query = request.GET.urlencode()
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
 
 def department_index(request: HttpRequest) -> HttpResponse:

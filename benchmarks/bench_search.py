@@ -1,0 +1,202 @@
+"""Search latency over 300,000 statuses: p50 and p95 for 1-, 2- and 6-character queries.
+
+    make bench-search            # or: .venv/bin/python benchmarks/bench_search.py [STATUSES]
+
+A throwaway database gets one plan of synthetic projects (ten fiscal years
+each) written with COPY, their search documents, and the GIN index built once
+at the end. Each query is timed as the filter page runs it: parse, the count
+of matches, and the first page of twenty ranked results with their departments
+and snippets. Queries are substrings of the generated text, chosen with a
+fixed seed.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+YEARS = 10
+SEED = 20261129
+QUERIES_PER_LENGTH = 40
+
+KANJI = "相談支援事業被害者保護啓発研修会市民女性暴力防止周知実施状況担当課配偶者児童虐待通報体制整備充実自立生活住宅提供情報"
+KANA = (
+    "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん"
+)
+KATAKANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモラリルレロワン"
+
+
+def vocabulary(rng: random.Random) -> list[str]:
+    words = []
+    for _ in range(3000):
+        pool = rng.choice([KANJI, KANJI, KANA, KATAKANA])
+        words.append("".join(rng.choice(pool) for _ in range(rng.randint(2, 4))))
+    return words
+
+
+def sentence(rng: random.Random, words: list[str], count: int) -> str:
+    return "".join(rng.choice(words) for _ in range(count)) + "。"
+
+
+def populate(statuses: int) -> list[str]:
+    """Write the plan; return a sample of its texts to draw queries from."""
+    from django.db import connection
+
+    from reports.models import BasicGoal, ImportRun, Plan, PolicyDirection
+    from reports.search import DocumentTexts, document_fields, normalise
+
+    rng = random.Random(SEED)
+    words = vocabulary(rng)
+    plan = Plan.objects.create(slug="bench", title="ベンチマーク用の計画")
+    goal = BasicGoal.objects.create(plan=plan, number=1, title="目標")
+    direction = PolicyDirection.objects.create(goal=goal, number=1, title="方向")
+    now = datetime.now(tz=UTC)
+    run = ImportRun.objects.create(
+        plan=plan,
+        file_name="bench.txt",
+        sha256="0" * 64,
+        file_format="text",
+        fiscal_year=2020,
+        started_at=now,
+        finished_at=now,
+        outcome=ImportRun.Outcome.LOADED,
+    )
+    projects = statuses // YEARS
+    names = [sentence(rng, words, 3) for _ in range(projects)]
+    contents = [sentence(rng, words, 10) for _ in range(projects)]
+    sample: list[str] = []
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX status_search_grams")
+        with cursor.cursor.copy(
+            "COPY reports_project (plan_id, direction_id, number, name, content) FROM STDIN"
+        ) as copy:
+            for number in range(1, projects + 1):
+                copy.write_row(
+                    (plan.pk, direction.pk, number, names[number - 1], contents[number - 1])
+                )
+        cursor.execute("SELECT id, number FROM reports_project WHERE plan_id = %s", [plan.pk])
+        project_ids = dict(cursor.fetchall())
+        with cursor.cursor.copy(
+            "COPY reports_annualstatus (id, project_id, fiscal_year, status_text,"
+            " departments_text, source_row, import_run_id) FROM STDIN"
+        ) as copy:
+            texts = {}
+            status_id = 0
+            for project_id, number in project_ids.items():
+                for offset in range(YEARS):
+                    status_id += 1
+                    text = sentence(rng, words, 20)
+                    texts[status_id] = (number, text)
+                    copy.write_row((status_id, project_id, 2011 + offset, text, "", number, run.pk))
+        with cursor.cursor.copy(
+            "COPY reports_statussearchdocument (status_id, name_text, content_text,"
+            " status_text, departments_text, text, grams) FROM STDIN"
+        ) as copy:
+            for status_id, (number, text) in texts.items():
+                fields = document_fields(
+                    DocumentTexts(
+                        name=names[number - 1],
+                        content=contents[number - 1],
+                        status=text,
+                        departments=(),
+                    )
+                )
+                copy.write_row(
+                    (
+                        status_id,
+                        *(
+                            fields[c]
+                            for c in (
+                                "name_text",
+                                "content_text",
+                                "status_text",
+                                "departments_text",
+                                "text",
+                                "grams",
+                            )
+                        ),
+                    )
+                )
+                if status_id % 97 == 0:
+                    sample.append(text)
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('reports_annualstatus', 'id'), %s)", [status_id]
+        )
+        cursor.execute(
+            "CREATE INDEX status_search_grams ON reports_statussearchdocument"
+            " USING gin (grams) WITH (fastupdate = off)"
+        )
+        cursor.execute("ANALYZE")
+    assert all(normalise(t) == t for t in sample[:100])
+    return sample
+
+
+def queries(sample: list[str], length: int, rng: random.Random) -> list[str]:
+    found = []
+    while len(found) < QUERIES_PER_LENGTH:
+        text = rng.choice(sample).rstrip("。")
+        start = rng.randrange(len(text) - length)
+        found.append(text[start : start + length])
+    return found
+
+
+def time_query(plan, query: str) -> tuple[float, int]:
+    from reports.filters import StatusFilter
+    from reports.selectors import plan_statuses, status_filter_options, status_search_page
+
+    started = time.perf_counter()
+    filterset = StatusFilter(
+        {"q": query}, queryset=plan_statuses(plan=plan), options=status_filter_options(plan=plan)
+    )
+    assert filterset.is_valid(), filterset.errors
+    page = status_search_page(filterset=filterset, page_number=None)
+    count = page.paginator.count
+    list(page)
+    return (time.perf_counter() - started) * 1000, count
+
+
+def bench(statuses: int) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvplan.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.db import connection
+
+    from reports.models import AnnualStatus, Plan
+
+    connection.settings_dict["TEST"]["NAME"] = "bench_search_dvplan"
+    original_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        started = time.perf_counter()
+        sample = populate(statuses)
+        print(
+            f"statuses:  {AnnualStatus.objects.count():,} (written in {time.perf_counter() - started:.0f} s)"
+        )
+        plan = Plan.objects.get(slug="bench")
+        rng = random.Random(SEED + 1)
+        for length in (1, 2, 6):
+            chosen = queries(sample, length, rng)
+            time_query(plan, chosen[0])  # warm the caches once
+            timings, counts = zip(*(time_query(plan, q) for q in chosen), strict=True)
+            cuts = statistics.quantiles(timings, n=20)
+            print(
+                f"{length}-character queries: p50 {statistics.median(timings):6.1f} ms"
+                f"   p95 {cuts[18]:6.1f} ms   (median matches {statistics.median(counts):,.0f})"
+            )
+    finally:
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs")
+
+
+def main() -> None:
+    bench(int(sys.argv[1]) if len(sys.argv) > 1 else 300_000)
+
+
+if __name__ == "__main__":
+    main()

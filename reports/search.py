@@ -1,0 +1,268 @@
+"""Japanese keyword search: normalisation, query parsing, index grams, snippets.
+
+Pure functions, no database. The same ``normalise`` folds the indexed texts
+(``StatusSearchDocument``) and the reader's query, so "contains after
+normalisation" means the same thing on both sides.
+
+Folded: NFKC (full-width letters and digits, half-width katakana, compatibility
+forms), case (``str.casefold``), the dash and long-vowel family (ー－−‐‑‒–—―ｰ -
+all become ``-``), the wave dash family (〜～ become ``~``) and runs of white
+space (one space). Not folded, on purpose: hiragana and katakana (あい and アイ
+are different words to a reader), old and new kanji forms (國/国, 髙/高: the
+city's texts use one form each, and folding would need a table we would have
+to maintain by hand).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d\uff70\u2500\u2501"
+WAVES = "\u301c\uff5e\u223c"
+_FOLD = str.maketrans({**{c: "-" for c in DASHES}, **{c: "~" for c in WAVES}})
+SEPARATOR = "\n"
+"""Joins the fields of a document; queries never contain it (control characters
+are refused), so a match never spans two fields."""
+
+MAX_TERMS = 10
+
+
+def _segments(text: str) -> list[str]:
+    """Split ``text`` into a base character and the marks that combine with it
+    (a half-width ｶ followed by ﾞ is one segment), so that folding segment by
+    segment gives what folding the whole string would."""
+    segments: list[str] = []
+    for char in text:
+        folded = unicodedata.normalize("NFKC", char)
+        if segments and folded and unicodedata.combining(folded[0]):
+            segments[-1] += char
+        else:
+            segments.append(char)
+    return segments
+
+
+def _fold(segment: str) -> str:
+    folded = unicodedata.normalize("NFKC", segment).casefold()
+    folded = unicodedata.normalize("NFKC", folded).translate(_FOLD)
+    if folded.isspace():
+        return " "
+    return folded
+
+
+def normalise_with_map(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The folded text and, for each of its characters, the span of ``text`` it came from."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for segment in _segments(text):
+        folded = _fold(segment)
+        if folded == " " and out and out[-1] == " ":
+            folded = ""
+        for char in folded:
+            out.append(char)
+            spans.append((position, position + len(segment)))
+        position += len(segment)
+    return "".join(out), spans
+
+
+def normalise(text: str) -> str:
+    return normalise_with_map(text)[0]
+
+
+def grams(text: str) -> list[str]:
+    """Every character and every pair of adjacent characters of folded text: the
+    index's entries. A query's grams are all in the entries of any text that
+    contains it."""
+    found = set(text)
+    found.update(text[i : i + 2] for i in range(len(text) - 1))
+    found.discard(SEPARATOR)
+    return sorted(found)
+
+
+def query_grams(term: str) -> list[str]:
+    """The entries that a text containing ``term`` must have: its pairs, or the
+    single character of a one-character term."""
+    if len(term) == 1:
+        return [term]
+    return sorted({term[i : i + 2] for i in range(len(term) - 1)})
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched; the message is for the reader."""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    include: tuple[str, ...]
+    """Folded terms that must all occur (words and quoted phrases)."""
+    exclude: tuple[str, ...] = field(default=())
+    """Folded terms that must not occur (``-word``)."""
+
+    @property
+    def grams(self) -> list[str]:
+        return sorted({g for term in self.include for g in query_grams(term)})
+
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def parse_query(text: str) -> SearchQuery:
+    """Words are ANDed; ``"a phrase"`` keeps its spaces; ``-word`` excludes.
+
+    Raises ``QueryError`` for a query with nothing to search for."""
+    # NFKC first, so that full-width quotes, spaces and minus signs work too.
+    text = unicodedata.normalize("NFKC", text).replace("\u201c", '"').replace("\u201d", '"')
+    include: list[str] = []
+    exclude: list[str] = []
+    for match in _TOKEN.finditer(text):
+        negated, phrase, word = match.group(1), match.group(2), match.group(3)
+        if word is not None:
+            negated = "-" if word.startswith(("-", "\u2212")) and len(word) > 1 else ""
+            raw = word[1:] if negated else word
+        else:
+            raw = phrase
+        term = normalise(raw).strip()
+        if not term:
+            continue
+        (exclude if negated else include).append(term)
+    include = list(dict.fromkeys(include))
+    exclude = list(dict.fromkeys(exclude))
+    if not include:
+        if exclude:
+            raise QueryError("除く語（-で始まる語）だけでは探せません。探す語も入れてください。")
+        raise QueryError("探す語がありません。文字か数字を入れてください。")
+    if not any(ch.isalnum() for term in include for ch in term):
+        raise QueryError("記号だけでは探せません。文字か数字を含む語を入れてください。")
+    if len(include) + len(exclude) > MAX_TERMS:
+        raise QueryError(f"語は{MAX_TERMS}個までにしてください。")
+    return SearchQuery(include=tuple(include), exclude=tuple(exclude))
+
+
+def text_matches(folded: str, query: SearchQuery) -> bool:
+    """The definition the index must agree with: every term in, no excluded term in."""
+    return all(t in folded for t in query.include) and not any(t in folded for t in query.exclude)
+
+
+# Highlighting.
+
+SNIPPET_CONTEXT = 30
+"""Characters shown either side of a match."""
+
+
+def match_spans(text: str, terms: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
+    """Where the terms occur in ``text`` (original positions), merged and in order."""
+    folded, spans = normalise_with_map(text)
+    found: list[tuple[int, int]] = []
+    for term in terms:
+        start = folded.find(term)
+        while start != -1:
+            end = start + len(term)
+            found.append((spans[start][0], spans[end - 1][1]))
+            start = folded.find(term, start + 1)
+    found.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+Segment = tuple[str, bool]
+"""A piece of original text and whether it is a match: the API's form of a snippet."""
+
+
+def snippet_segments(
+    text: str, query: SearchQuery, *, context: int = SNIPPET_CONTEXT
+) -> list[list[Segment]]:
+    """Snippets of ``text`` around each match; matches close together share one."""
+    spans = match_spans(text, query.include)
+    windows: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for start, end in spans:
+        low, high = max(0, start - context), min(len(text), end + context)
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], high, [*windows[-1][2], (start, end)])
+        else:
+            windows.append((low, high, [(start, end)]))
+    snippets = []
+    for low, high, marks in windows:
+        pieces: list[Segment] = []
+        position = low
+        for start, end in marks:
+            if start > position:
+                pieces.append((text[position:start], False))
+            pieces.append((text[start:end], True))
+            position = end
+        if position < high:
+            pieces.append((text[position:high], False))
+        if low > 0:
+            pieces.insert(0, ("…", False))
+        if high < len(text):
+            pieces.append(("…", False))
+        snippets.append(pieces)
+    return snippets
+
+
+def segments_html(segments: list[Segment]) -> SafeString:
+    """Escaped text with each match in ``<mark>``."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html("<mark>{}</mark>", piece) if matched else piece,)
+            for piece, matched in segments
+        ),
+    )
+
+
+def highlight_snippets(text: str, query: SearchQuery) -> list[SafeString]:
+    """HTML snippets around each match of ``query`` in ``text``."""
+    return [segments_html(s) for s in snippet_segments(text, query)]
+
+
+def highlight(text: str, query: SearchQuery) -> SafeString:
+    """The whole of ``text`` (a short one, such as a project name) with its matches marked."""
+    pieces: list[Segment] = []
+    position = 0
+    for start, end in match_spans(text, query.include):
+        if start > position:
+            pieces.append((text[position:start], False))
+        pieces.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return segments_html(pieces)
+
+
+# Documents.
+
+
+@dataclass(frozen=True)
+class DocumentTexts:
+    """A status's searchable texts as published, with the corrected readings."""
+
+    name: str
+    content: str
+    status: str
+    departments: tuple[str, ...]
+
+
+def document_fields(texts: DocumentTexts) -> dict[str, object]:
+    """The folded fields and grams of a status's search document."""
+    name = normalise(texts.name)
+    content = normalise(texts.content)
+    status = normalise(texts.status)
+    departments = SEPARATOR.join(normalise(d) for d in texts.departments)
+    text = SEPARATOR.join([name, content, status, departments])
+    return {
+        "name_text": name,
+        "content_text": content,
+        "status_text": status,
+        "departments_text": departments,
+        "text": text,
+        "grams": grams(text),
+    }

@@ -1,0 +1,281 @@
+"""Search: recall against a brute-force scan, ranking, snippets, bad queries,
+and the index actually used."""
+
+import random
+
+import pytest
+from django.db import connection
+
+from importers.search_index import search_documents_rebuild
+from reports.filters import StatusFilter, keyword_q
+from reports.models import AnnualStatus, Project, StatusDepartment, StatusSearchDocument
+from reports.search import (
+    QueryError,
+    highlight,
+    highlight_snippets,
+    normalise,
+    parse_query,
+    snippet_segments,
+    text_matches,
+)
+from reports.selectors import plan_statuses, status_filter_options
+from tests.reports.corpus import synthetic_plan
+from tests.reports.html import main_of, parse
+
+URL = "/plans/saitama-dv-2/statuses/"
+
+
+def folded_statuses() -> dict[int, str]:
+    """Each status's texts, folded and joined, read once."""
+    folded = {}
+    for status in AnnualStatus.objects.select_related("project").prefetch_related("departments"):
+        texts = [status.project.name, status.project.content, status.status_text]
+        texts += [d.name for d in status.departments.all()]
+        folded[status.pk] = "\n".join(normalise(t) for t in texts)
+    return folded
+
+
+def brute_force(query_text: str, folded: dict[int, str] | None = None) -> set[int]:
+    """Every status whose folded texts contain the query, scanned in Python."""
+    query = parse_query(query_text)
+    folded = folded_statuses() if folded is None else folded
+    return {pk for pk, text in folded.items() if text_matches(text, query)}
+
+
+def searched(query_text: str) -> set[int]:
+    return set(
+        AnnualStatus.objects.filter(keyword_q(parse_query(query_text))).values_list("pk", flat=True)
+    )
+
+
+def full_width(text: str) -> str:
+    return "".join(
+        chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else "\u3000" if c == " " else c for c in text
+    )
+
+
+def random_queries(rng: random.Random, texts: list[str], count: int) -> list[str]:
+    """Substrings of the data, 1 to 8 characters, and their full-width and
+    upper-case forms; those with nothing to search for are left out."""
+    queries: list[str] = []
+    while len(queries) < count:
+        text = rng.choice(texts)
+        length = rng.randint(1, 8)
+        start = rng.randrange(max(1, len(text) - length + 1))
+        piece = text[start : start + length]
+        for variant in (piece, full_width(piece), piece.upper()):
+            try:
+                parse_query(variant)
+            except QueryError:
+                continue
+            queries.append(variant)
+    return queries[:count]
+
+
+def all_texts() -> list[str]:
+    texts = []
+    for status in AnnualStatus.objects.select_related("project").prefetch_related("departments"):
+        texts += [status.project.name, status.project.content, status.status_text]
+        texts += [d.name for d in status.departments.all()]
+    return [t for t in texts if t]
+
+
+@pytest.mark.django_db
+def test_search_finds_exactly_what_a_brute_force_scan_finds(seeded):
+    synthetic_plan(projects=150, years=4, seed=7)
+    assert AnnualStatus.objects.count() == 57 + 600
+    rng = random.Random(20261129)
+    queries = random_queries(rng, all_texts(), 360)
+    queries += ["相談", "DV", "ＤＶ", "ｄｖ", "デ-タ", "データ", "ﾃﾞｰﾀ", "相", "課", "全庁"]
+    assert len(queries) == 370
+    nonempty = 0
+    folded = folded_statuses()
+    for query in queries:
+        expected = brute_force(query, folded)
+        assert searched(query) == expected, query
+        nonempty += bool(expected)
+    # Substrings of the data: almost all find something.
+    assert nonempty >= 360
+
+
+@pytest.mark.django_db
+def test_known_counts_on_the_seed(seeded):
+    assert len(searched("相談")) == 33
+    assert searched("ＤＶ") == searched("dv") == searched("DV")
+    assert len(searched("DV")) == 29
+    assert searched("相談 DV") == searched("相談") & searched("DV")
+    assert searched("相談 -DV") == searched("相談") - searched("DV")
+    assert searched('"DV相談"') <= searched("DV") & searched("相談")
+    assert searched('"DV 相談"') == set()
+
+
+@pytest.mark.django_db
+def test_a_loader_change_rewrites_the_documents(seeded, seed_path, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    later = tmp_path / "later.txt"
+    text = seed_path.read_text(encoding="utf-8").replace("データDVの防止・啓発", "虹色の防止")
+    later.write_text(text, encoding="utf-8")
+    call_command("import_status", str(later), plan_slug="saitama-dv-2", stdout=StringIO())
+    project = Project.objects.get(name="虹色の防止")
+    assert searched("虹色") == {project.statuses.get().pk}
+    assert StatusSearchDocument.objects.count() == AnnualStatus.objects.count() == 57
+
+
+def rank_plan():
+    """Four statuses with the word in the name, 事業内容, 実施状況 and a department."""
+    plan = synthetic_plan(projects=4, years=1, seed=1, slug="ranked")
+    projects = list(Project.objects.filter(plan=plan).order_by("number"))
+    texts = [
+        ("虹色の事業", "内容", "状況"),
+        ("事業", "虹色の内容", "状況"),
+        ("事業", "内容", "虹色の状況、" + "とても長い説明" * 10),
+        ("事業", "内容", "虹色"),
+    ]
+    for project, (name, content, status_text) in zip(projects, texts, strict=True):
+        project.name, project.content = name, content
+        project.save()
+        project.statuses.update(status_text=status_text)
+    search_documents_rebuild(status_ids=AnnualStatus.objects.values_list("pk", flat=True))
+    return plan
+
+
+@pytest.mark.django_db
+def test_ranking_name_then_content_then_status_then_coverage(client, db):
+    plan = rank_plan()
+    main = main_of(client.get(f"/plans/{plan.slug}/statuses/", {"q": "虹色"}))
+    numbers = [h3.links()[0][1].rstrip("/").rsplit("/", 1)[1] for h3 in main.all("h3")]
+    # The word covers more of 4's texts than of 3's long ones.
+    assert numbers == ["1", "2", "4", "3"]
+
+
+@pytest.mark.django_db
+def test_ties_are_ordered_newest_year_then_project_number(client, db):
+    plan = synthetic_plan(projects=3, years=2, seed=2, slug="ties")
+    Project.objects.filter(plan=plan).update(name="同じ名前", content="同じ")
+    AnnualStatus.objects.filter(project__plan=plan).update(status_text="同じ")
+    StatusDepartment.objects.filter(status__project__plan=plan).delete()
+    search_documents_rebuild(status_ids=AnnualStatus.objects.values_list("pk", flat=True))
+    main = main_of(client.get(f"/plans/{plan.slug}/statuses/", {"q": "同じ名前"}))
+    assert [h3.links()[0][1] for h3 in main.all("h3")] == [
+        f"/plans/ties/projects/{n}/" for n in (1, 2, 3, 1, 2, 3)
+    ]
+    assert [p.text[:4] for p in main.all("p", cls="result-meta")] == ["令和3年"] * 3 + [
+        "令和2年"
+    ] * 3
+
+
+def test_normalisation_folds_width_case_and_dashes_only():
+    assert normalise("ＤＶ　Ｄｖ") == "dv dv"
+    assert normalise("ﾃﾞｰﾀ") == normalise("データ") == "デ-タ"
+    assert normalise("a－b−c‐d–e—f") == "a-b-c-d-e-f"
+    assert normalise("あいアイ") == "あいアイ"
+    assert normalise("國国") == "國国"
+    assert normalise("a \t\n b") == "a b"
+
+
+def test_parse_query_words_phrases_and_exclusions():
+    query = parse_query('相談  "DV 防止" -データ －ＤＶ２')
+    assert query.include == ("相談", "dv 防止")
+    assert query.exclude == ("デ-タ", "dv2")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("   ", "探す語がありません。文字か数字を入れてください。"),
+        ("　", "探す語がありません。文字か数字を入れてください。"),
+        ("!?%", "記号だけでは探せません。文字か数字を含む語を入れてください。"),
+        ('""', "探す語がありません。文字か数字を入れてください。"),
+        ("-DV", "除く語（-で始まる語）だけでは探せません。探す語も入れてください。"),
+        ("a b c d e f g h i j k", "語は10個までにしてください。"),
+    ],
+)
+def test_queries_with_nothing_to_search_say_why(text, message):
+    with pytest.raises(QueryError) as raised:
+        parse_query(text)
+    assert str(raised.value) == message
+
+
+def test_snippets_mark_matches_and_escape_everything_else():
+    query = parse_query("<script>")
+    html = highlight_snippets('前<script>alert("x")</script>後', query)
+    assert html == ["前<mark>&lt;script&gt;</mark>alert(&quot;x&quot;)&lt;/script&gt;後"]
+    query = parse_query("ＤＶ")
+    assert (
+        highlight("<b>DV</b>とｄｖ", query)
+        == "&lt;b&gt;<mark>DV</mark>&lt;/b&gt;と<mark>ｄｖ</mark>"
+    )
+
+
+def test_snippets_cut_long_text_around_each_match():
+    text = "あ" * 100 + "相談" + "い" * 100 + "相談" + "う" * 10
+    segments = snippet_segments(text, parse_query("相談"), context=5)
+    assert segments == [
+        [("…", False), ("あ" * 5, False), ("相談", True), ("い" * 5, False), ("…", False)],
+        [("…", False), ("い" * 5, False), ("相談", True), ("う" * 5, False), ("…", False)],
+    ]
+    # A match in half-width kana marks the original characters.
+    assert snippet_segments("ﾃﾞｰﾀDV", parse_query("データ")) == [[("ﾃﾞｰﾀ", True), ("DV", False)]]
+
+
+@pytest.mark.django_db
+def test_results_page_marks_matches(client, seeded):
+    response = client.get(URL, {"q": "デートDV <script>"})
+    assert response.status_code == 200
+    assert b"<script>" not in response.content.split(b"</head>")[1]
+    main = main_of(client.get(URL, {"q": "ワンストップ"}))
+    assert [h3.text for h3 in main.all("h3")] == ["事業13 ワンストップサービスの実施"]
+    marks = [m.text for m in main.all("mark")]
+    assert marks[0] == "ワンストップ"
+    assert set(marks) == {"ワンストップ"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        (
+            "あ" * 10_000,
+            "キーワード: この値は 100 文字以下でなければなりません( 10000 文字になっています)。",
+        ),
+        ("DV\x07", "キーワード: 制御文字（改行やタブなど）は使えません。"),
+        ("  ", "キーワード: 探す語がありません。文字か数字を入れてください。"),
+        ("・・・", "キーワード: 記号だけでは探せません。文字か数字を含む語を入れてください。"),
+    ],
+)
+def test_bad_queries_get_a_400_with_the_reason(client, seeded, q, message):
+    response = client.get(URL, {"q": q})
+    assert response.status_code == 400
+    assert main_of(response).one("div", cls="error-summary").texts("li") == [message]
+
+
+@pytest.mark.django_db
+def test_header_search_outside_a_plan_goes_to_the_first_plan(client, seeded):
+    response = client.get("/search/", {"q": "相談"})
+    assert response.status_code == 302
+    assert response["Location"] == "/plans/saitama-dv-2/statuses/?q=%E7%9B%B8%E8%AB%87"
+    form = parse(client.get("/about/")).one("header").one("form", cls="site-search")
+    assert form.attrs["action"] == "/search/"
+    form = parse(client.get("/plans/saitama-dv-2/")).one("header").one("form", cls="site-search")
+    assert form.attrs["action"] == URL
+
+
+@pytest.mark.django_db
+def test_search_uses_the_gram_index_not_a_scan_of_all_statuses(db):
+    plan = synthetic_plan(projects=5000, years=6, seed=3)
+    assert AnnualStatus.objects.count() == 30_000
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    filterset = StatusFilter(
+        {"q": "相談事業"},
+        queryset=plan_statuses(plan=plan),
+        options=status_filter_options(plan=plan),
+    )
+    assert filterset.is_valid()
+    plan_text = filterset.qs.explain()
+    assert "status_search_grams" in plan_text
+    assert "Seq Scan on reports_annualstatus" not in plan_text
+    assert "Seq Scan on reports_statussearchdocument" not in plan_text
