@@ -46,8 +46,9 @@ def populate(statuses: int) -> list[str]:
     """Write the plan; return a sample of its texts to draw queries from."""
     from django.db import connection
 
+    from importers.search_index import array_literal
     from reports.models import BasicGoal, ImportRun, Plan, PolicyDirection
-    from reports.search import DocumentTexts, document_fields, normalise
+    from reports.search import DOCUMENT_COLUMNS, DocumentTexts, document_fields, normalise
 
     rng = random.Random(SEED)
     words = vocabulary(rng)
@@ -92,9 +93,9 @@ def populate(statuses: int) -> list[str]:
                     text = sentence(rng, words, 20)
                     texts[status_id] = (number, text)
                     copy.write_row((status_id, project_id, 2011 + offset, text, "", number, run.pk))
+        columns = ", ".join(DOCUMENT_COLUMNS)
         with cursor.cursor.copy(
-            "COPY reports_statussearchdocument (status_id, name_text, content_text,"
-            " status_text, departments_text, text, grams) FROM STDIN"
+            f"COPY reports_statussearchdocument (status_id, {columns}) FROM STDIN"
         ) as copy:
             for status_id, (number, text) in texts.items():
                 fields = document_fields(
@@ -105,30 +106,15 @@ def populate(statuses: int) -> list[str]:
                         departments=(),
                     )
                 )
-                copy.write_row(
-                    (
-                        status_id,
-                        *(
-                            fields[c]
-                            for c in (
-                                "name_text",
-                                "content_text",
-                                "status_text",
-                                "departments_text",
-                                "text",
-                                "grams",
-                            )
-                        ),
-                    )
-                )
+                fields["grams"] = array_literal(fields["grams"])
+                copy.write_row((status_id, *(fields[c] for c in DOCUMENT_COLUMNS)))
                 if status_id % 97 == 0:
                     sample.append(text)
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('reports_annualstatus', 'id'), %s)", [status_id]
         )
         cursor.execute(
-            "CREATE INDEX status_search_grams ON reports_statussearchdocument"
-            " USING gin (grams) WITH (fastupdate = off)"
+            "CREATE INDEX status_search_grams ON reports_statussearchdocument USING gin (grams)"
         )
         cursor.execute("ANALYZE")
     assert all(normalise(t) == t for t in sample[:100])

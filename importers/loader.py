@@ -33,6 +33,7 @@ from reports.models import (
     PolicyDirection,
     Project,
     StatusDepartment,
+    StatusSearchDocument,
 )
 
 Progress = Callable[[str, int, int | None], None]
@@ -352,6 +353,7 @@ class _Writer:
         projects = self._projects(directions)
         self._statuses(projects, departments)
         self._search_documents(projects)
+        _analyse()
         return self.changes
 
     def _search_documents(self, projects: dict[int, int]) -> None:
@@ -586,6 +588,18 @@ class _Writer:
             *(status.project_id for status in changed),
             *relink,
         ]
+
+
+ANALYSED_MODELS = (Project, AnnualStatus, StatusDepartment, StatusSearchDocument)
+
+
+def _analyse() -> None:
+    """Refresh the planner's statistics of the tables an import writes, before
+    the first page reads them: a plan made from the statistics of a much
+    smaller table (before autovacuum gets to it) can be slower by orders of magnitude."""
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in ANALYSED_MODELS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _copy_rows(model: type[Model], fields: list[str], rows: Iterable[tuple[object, ...]]) -> None:

@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
@@ -23,8 +24,9 @@ from reports.models import (
     DepartmentSuccession,
     PolicyDirection,
     StatusDepartment,
+    StatusSearchDocument,
 )
-from reports.search import QueryError, SearchQuery, parse_query
+from reports.search import EXACT_GRAM_LENGTH, QueryError, SearchQuery, parse_query
 from reports.templatetags.plan_format import goal_numeral
 
 KEYWORD_MAX_LENGTH = 100
@@ -72,16 +74,45 @@ def department_q(*, department_id: int, links: list[DepartmentSuccession]) -> Q:
     return q
 
 
-def keyword_q(query: SearchQuery) -> Q:
+COMMON_GRAM_FREQUENCY = 0.1
+"""A gram in at least this share of the documents is not looked up in the
+index: reading its entries and then nearly every page of the table costs more
+than checking each document's text directly."""
+
+
+def common_grams(grams: list[str]) -> frozenset[str]:
+    """Those of ``grams`` that the planner's statistics (``ANALYZE``, run by
+    every import) count as common; one query."""
+    table = StatusSearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'grams'",
+            [table],
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
+        return frozenset()
+    frequencies = dict(zip(row[0], row[1], strict=False))
+    return frozenset(g for g in grams if frequencies.get(g, 0) >= COMMON_GRAM_FREQUENCY)
+
+
+def keyword_q(query: SearchQuery, *, common: frozenset[str] = frozenset()) -> Q:
     """Statuses whose folded texts contain every term and no excluded one.
 
     The GIN index on the documents' grams finds the candidates (a text holding a
-    term holds each of its pairs of characters); ``strpos`` on the folded text
-    then keeps exactly those that contain the term."""
+    term holds each of its pairs of characters), except for ``common`` grams,
+    which would select most of the table anyway; ``strpos`` on the folded text
+    then keeps exactly those that contain each term. A term of one or two
+    characters is an index entry itself, so when its gram was looked up no
+    re-check is needed."""
     text = "search_document__text"
-    q = Q(search_document__grams__contains=query.grams)
+    looked_up = [g for g in query.grams if g not in common]
+    q = Q(search_document__grams__contains=looked_up) if looked_up else Q()
     for term in query.include:
-        q &= Q(GreaterThan(StrIndex(text, Value(term)), 0))
+        exact = len(term) <= EXACT_GRAM_LENGTH and term not in common
+        if not exact:
+            q &= Q(GreaterThan(StrIndex(text, Value(term)), 0))
     for term in query.exclude:
         q &= ~Q(GreaterThan(StrIndex(text, Value(term)), 0))
     return q
@@ -137,6 +168,7 @@ class StatusFilter(django_filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         self.options = options
         self.search_query: SearchQuery | None = None
+        self._common_grams: frozenset[str] = frozenset()
         """The parsed keyword, once the keyword filter has run."""
         self._departments = {d.name: d for d in options.departments}
         self.filters["goal"].extra["choices"] = [
@@ -172,8 +204,10 @@ class StatusFilter(django_filters.FilterSet):
         return queryset.filter(fiscal_year=int(value))
 
     def filter_keyword(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        self.search_query = parse_query(value)
-        return queryset.filter(keyword_q(self.search_query))
+        if self.search_query is None:
+            self.search_query = parse_query(value)
+            self._common_grams = common_grams(self.search_query.grams)
+        return queryset.filter(keyword_q(self.search_query, common=self._common_grams))
 
     def queryset_without(self, excluded: str) -> QuerySet:
         """The statuses matching every active filter except ``excluded``: the base

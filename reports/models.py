@@ -232,9 +232,13 @@ class StatusDepartment(models.Model):
 
 
 class StatusSearchDocument(models.Model):
-    """A status's texts folded for search (``reports.search.normalise``), with
-    their character grams under a GIN index. Derived data: the loader rewrites
-    a status's document whenever what it is made from changes."""
+    """A status's texts folded for search (``reports.search.normalise``) and
+    joined in the order of their weight (project name, 事業内容, 実施状況,
+    department names), with their character grams under a GIN index.
+
+    The first occurrence of a term in ``text`` is in the heaviest field that
+    holds it; the ``*_end`` offsets say which field that is. Derived data: the
+    loader rewrites a status's document whenever what it is made from changes."""
 
     status = models.OneToOneField(
         AnnualStatus,
@@ -242,24 +246,21 @@ class StatusSearchDocument(models.Model):
         primary_key=True,
         related_name="search_document",
     )
-    name_text = models.TextField()
-    content_text = models.TextField()
-    status_text = models.TextField()
-    departments_text = models.TextField()
     text = models.TextField()
-    """The four fields joined by a line break; what the exact re-check reads."""
+    """The folded fields joined by line breaks; what matches are checked against."""
+    length = models.PositiveIntegerField()
+    """Characters in ``text``: the denominator of a match's coverage."""
+    name_end = models.PositiveIntegerField()
+    """The position (from 1) of the last character of the project name in ``text``."""
+    content_end = models.PositiveIntegerField()
+    status_end = models.PositiveIntegerField()
     grams = ArrayField(models.TextField())
     """Every character and every pair of adjacent characters of ``text``."""
 
     class Meta:
         verbose_name = "検索用の文書"
         verbose_name_plural = "検索用の文書"
-        indexes = [
-            # No pending list: the loader writes documents in the same transaction
-            # as the pages read them back, and a pending list is scanned in full
-            # by every index lookup.
-            GinIndex(fields=["grams"], name="status_search_grams", fastupdate=False)
-        ]
+        indexes = [GinIndex(fields=["grams"], name="status_search_grams")]
 
     def __str__(self) -> str:
         return f"検索用: {self.status_id}"

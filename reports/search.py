@@ -82,6 +82,10 @@ def grams(text: str) -> list[str]:
     return sorted(found)
 
 
+EXACT_GRAM_LENGTH = 2
+"""Terms this short are an index entry themselves: no re-check is needed."""
+
+
 def query_grams(term: str) -> list[str]:
     """The entries that a text containing ``term`` must have: its pairs, or the
     single character of a one-character term."""
@@ -241,28 +245,61 @@ def highlight(text: str, query: SearchQuery) -> SafeString:
 # Documents.
 
 
+Readings = str | tuple[str, ...]
+"""A field as published, or as published followed by its corrected readings."""
+
+
 @dataclass(frozen=True)
 class DocumentTexts:
     """A status's searchable texts as published, with the corrected readings."""
 
-    name: str
-    content: str
-    status: str
+    name: Readings
+    content: Readings
+    status: Readings
     departments: tuple[str, ...]
 
 
+def _fold_readings(readings: Readings) -> str:
+    """Each reading folded on its own and joined by ``SEPARATOR``, so a match
+    never spans the published and the corrected text."""
+    if isinstance(readings, str):
+        return normalise(readings)
+    return SEPARATOR.join(normalise(r) for r in readings)
+
+
+DOCUMENT_COLUMNS = ("text", "length", "name_end", "content_end", "status_end", "grams")
+"""The columns of ``StatusSearchDocument`` that ``document_fields`` fills, in order."""
+
+
 def document_fields(texts: DocumentTexts) -> dict[str, object]:
-    """The folded fields and grams of a status's search document."""
-    name = normalise(texts.name)
-    content = normalise(texts.content)
-    status = normalise(texts.status)
+    """The folded text of a status's search document, where each field ends, and its grams."""
+    name = _fold_readings(texts.name)
+    content = _fold_readings(texts.content)
+    status = _fold_readings(texts.status)
     departments = SEPARATOR.join(normalise(d) for d in texts.departments)
     text = SEPARATOR.join([name, content, status, departments])
+    name_end = len(name)
+    content_end = name_end + 1 + len(content)
     return {
-        "name_text": name,
-        "content_text": content,
-        "status_text": status,
-        "departments_text": departments,
         "text": text,
+        "length": len(text),
+        "name_end": name_end,
+        "content_end": content_end,
+        "status_end": content_end + 1 + len(status),
         "grams": grams(text),
     }
+
+
+def field_weight(text: str, name_end: int, content_end: int, status_end: int, term: str) -> int:
+    """The weight of ``term`` in a document: that of the heaviest field holding it
+    (the database computes the same from the first occurrence, ``strpos``)."""
+    position = text.find(term) + 1
+    if position == 0:
+        return 0
+    if position <= name_end:
+        return 8
+    if position <= content_end:
+        return 4
+    if position <= status_end:
+        return 2
+    return 1

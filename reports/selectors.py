@@ -5,9 +5,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, FloatField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Greatest, Length, Replace, StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Greatest, Replace, StrIndex
+from django.db.models.lookups import LessThanOrEqual
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString
@@ -422,33 +434,39 @@ class PageNumberError(ValueError):
     """A ``page`` parameter that is not a page of the results."""
 
 
-FIELD_WEIGHTS = (
-    ("search_document__name_text", 8),
-    ("search_document__content_text", 4),
-    ("search_document__status_text", 2),
-)
-"""A term found in the project name outweighs one in 事業内容, which outweighs
-one in 実施状況; a term found only in department names counts 1."""
+class OctetLength(Func):
+    """The length of a text in bytes: constant time, where ``Length`` counts characters."""
+
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
 
 
 def _search_rank(query: SearchQuery) -> dict[str, object]:
     """Annotations that order search results: where the terms are, then how
-    much of the status's text they cover."""
+    much of the status's text they cover.
+
+    A term's weight is that of the heaviest field holding it: project name 8,
+    事業内容 4, 実施状況 2, department names 1. The document joins the fields in
+    that order, so one ``strpos`` (the first occurrence) says which it is
+    (``reports.search.field_weight`` is the same rule in Python). Coverage is
+    the share of the text's characters inside occurrences of the terms,
+    counted in bytes (``octet_length`` is constant time; ``length`` is not)."""
     weight = Value(0)
-    coverage = Value(0.0)
-    text = F("search_document__text")
+    covered = Value(0.0)
+    document = "search_document"
+    text = F(f"{document}__text")
     for term in query.include:
+        position = StrIndex(text, Value(term))
         weight = weight + Case(
-            *(
-                When(GreaterThan(StrIndex(name, Value(term)), 0), then=Value(points))
-                for name, points in FIELD_WEIGHTS
-            ),
+            When(LessThanOrEqual(position, F(f"{document}__name_end")), then=Value(8)),
+            When(LessThanOrEqual(position, F(f"{document}__content_end")), then=Value(4)),
+            When(LessThanOrEqual(position, F(f"{document}__status_end")), then=Value(2)),
             default=Value(1),
         )
-        covered = Length(text) - Length(Replace(text, Value(term), Value("")))
-        coverage = coverage + Cast(covered, FloatField()) / Cast(
-            Greatest(Length(text), Value(1)), FloatField()
-        )
+        removed = OctetLength(text) - OctetLength(Replace(text, Value(term), Value("")))
+        chars_per_byte = len(term) / len(term.encode())
+        covered = covered + Cast(removed, FloatField()) * Value(chars_per_byte)
+    coverage = covered / Cast(Greatest(F(f"{document}__length"), Value(1)), FloatField())
     return {"search_weight": weight, "search_coverage": coverage}
 
 
@@ -480,31 +498,49 @@ def search_snippets(*, status: AnnualStatus, query: SearchQuery) -> SearchSnippe
     )
 
 
+def _page_number(page_number: str | None, paginator: Paginator) -> int:
+    if page_number is None:
+        return 1
+    if not page_number.isascii() or not page_number.isdigit():
+        raise PageNumberError(page_number)
+    number = int(page_number)
+    if number < 1 or number > paginator.num_pages:
+        raise PageNumberError(page_number)
+    return number
+
+
 def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> Page:
     """One page of the filtered statuses: best match first when there is a
-    keyword, else newest year first, in the plan's order."""
-    statuses = filterset.qs.select_related("import_run", "project__direction__goal")
-    statuses = statuses.prefetch_related(_department_links())
-    query = filterset.search_query
+    keyword, else newest year first, in the plan's order.
+
+    With a keyword, the ranking runs over the statuses' ids alone and only the
+    page's twenty statuses are then read in full."""
+    statuses = filterset.qs
+    query = filterset.search_query  # set while the keyword filter runs, by ``qs``
     if query is None:
-        statuses = statuses.order_by("-fiscal_year", "project__number", "pk")
-    else:
-        statuses = statuses.annotate(**_search_rank(query)).order_by(
-            "-search_weight", "-search_coverage", "-fiscal_year", "project__number", "pk"
+        statuses = statuses.select_related("import_run", "project__direction__goal")
+        statuses = statuses.prefetch_related(_department_links())
+        paginator = Paginator(
+            statuses.order_by("-fiscal_year", "project__number", "pk"), STATUSES_PER_PAGE
         )
-    paginator = Paginator(statuses, STATUSES_PER_PAGE)
-    if page_number is None:
-        page = paginator.page(1)
-    else:
-        if not page_number.isascii() or not page_number.isdigit():
-            raise PageNumberError(page_number)
-        number = int(page_number)
-        if number < 1 or number > paginator.num_pages:
-            raise PageNumberError(page_number)
-        page = paginator.page(number)
-    if query is not None:
-        for status in page:
-            status.search_snippets = search_snippets(status=status, query=query)
+        return paginator.page(_page_number(page_number, paginator))
+    ranked = (
+        statuses.annotate(**_search_rank(query))
+        .order_by("-search_weight", "-search_coverage", "-fiscal_year", "project__number", "pk")
+        .values_list("pk", flat=True)
+    )
+    paginator = Paginator(ranked, STATUSES_PER_PAGE)
+    page = paginator.page(_page_number(page_number, paginator))
+    ids = list(page.object_list)
+    loaded = (
+        AnnualStatus.objects.filter(pk__in=ids)
+        .select_related("import_run", "project__direction__goal")
+        .prefetch_related(_department_links())
+        .in_bulk()
+    )
+    page.object_list = [loaded[pk] for pk in ids]
+    for status in page.object_list:
+        status.search_snippets = search_snippets(status=status, query=query)
     return page
 
 
