@@ -6,7 +6,7 @@ every response carries an ETag and answers ``If-None-Match`` with 304.
 """
 
 import json
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -16,7 +16,9 @@ from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.http import require_safe
 
 from reports import exports, selectors, serializers
+from reports.filters import SEARCH_ORDER, search_rank
 from reports.openapi import openapi_document
+from reports.search import SearchQuery, highlight, highlight_snippets
 
 PAGE_SIZE = 100
 
@@ -152,5 +154,30 @@ def status_list(request: HttpRequest, slug: str) -> JsonResponse:
                 for message in messages
             )
         )
-    values = exports.status_export_values(statuses=filterset.qs)
-    return _paginated(request, values, exports.export_record)
+    statuses = filterset.qs
+    query = filterset.search_query  # set by ``qs`` when there is a keyword
+    if query is None:
+        values = exports.status_export_values(statuses=statuses)
+        return _paginated(request, values, exports.export_record)
+    values = exports.status_export_values(
+        statuses=statuses.annotate(**search_rank(query)), order=SEARCH_ORDER
+    )
+    return _paginated(request, values, partial(_searched_record, query=query))
+
+
+def _searched_record(values: tuple[Any, ...], *, query: SearchQuery) -> dict[str, Any]:
+    """A status found by a keyword: its fields, and under ``search`` the project
+    name with the matches marked and HTML snippets around each match (text
+    escaped, matches in ``<mark>``)."""
+    record = exports.export_record(values)
+    names = record["department_names"]
+    departments = names.split(exports.DEPARTMENT_SEPARATOR) if names else []
+    record["search"] = {
+        "project_html": str(highlight(record["project"], query)),
+        "content_html": [str(s) for s in highlight_snippets(record["content"], query)],
+        "status_html": [str(s) for s in highlight_snippets(record["status"], query)],
+        "departments_html": [
+            str(s) for name in departments for s in highlight_snippets(name, query)
+        ],
+    }
+    return record

@@ -169,8 +169,13 @@ _VALUES = (
 )
 
 
-def status_export_values(*, statuses: QuerySet[AnnualStatus]) -> QuerySet:
-    """The statuses as value tuples in export order (the era year still to add)."""
+EXPORT_ORDER = ("project__plan__slug", "-fiscal_year", "project__number", "pk")
+
+
+def status_export_values(
+    *, statuses: QuerySet[AnnualStatus], order: tuple[str, ...] = EXPORT_ORDER
+) -> QuerySet:
+    """The statuses as value tuples, by default in export order (the era year still to add)."""
     return (
         statuses.annotate(
             department_names=StringAgg(
@@ -180,7 +185,7 @@ def status_export_values(*, statuses: QuerySet[AnnualStatus]) -> QuerySet:
                 default="",
             )
         )
-        .order_by("project__plan__slug", "-fiscal_year", "project__number", "pk")
+        .order_by(*order)
         .values_list(*_VALUES)
     )
 

@@ -12,9 +12,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Greatest, Replace, StrIndex
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from importers.eras import fiscal_year_label
 from reports.models import (
@@ -116,6 +128,46 @@ def keyword_q(query: SearchQuery, *, common: frozenset[str] = frozenset()) -> Q:
     for term in query.exclude:
         q &= ~Q(GreaterThan(StrIndex(text, Value(term)), 0))
     return q
+
+
+class OctetLength(Func):
+    """The length of a text in bytes: constant time, where ``Length`` counts characters."""
+
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+
+def search_rank(query: SearchQuery) -> dict[str, object]:
+    """Annotations that order search results: where the terms are, then how
+    much of the status's text they cover.
+
+    A term's weight is that of the heaviest field holding it: project name 8,
+    事業内容 4, 実施状況 2, department names 1. The document joins the fields in
+    that order, so one ``strpos`` (the first occurrence) says which it is
+    (``reports.search.field_weight`` is the same rule in Python). Coverage is
+    the share of the text's characters inside occurrences of the terms,
+    counted in bytes (``octet_length`` is constant time; ``length`` is not)."""
+    weight = Value(0)
+    covered = Value(0.0)
+    document = "search_document"
+    text = F(f"{document}__text")
+    for term in query.include:
+        position = StrIndex(text, Value(term))
+        weight = weight + Case(
+            When(LessThanOrEqual(position, F(f"{document}__name_end")), then=Value(8)),
+            When(LessThanOrEqual(position, F(f"{document}__content_end")), then=Value(4)),
+            When(LessThanOrEqual(position, F(f"{document}__status_end")), then=Value(2)),
+            default=Value(1),
+        )
+        removed = OctetLength(text) - OctetLength(Replace(text, Value(term), Value("")))
+        chars_per_byte = len(term) / len(term.encode())
+        covered = covered + Cast(removed, FloatField()) * Value(chars_per_byte)
+    coverage = covered / Cast(Greatest(F(f"{document}__length"), Value(1)), FloatField())
+    return {"search_weight": weight, "search_coverage": coverage}
+
+
+SEARCH_ORDER = ("-search_weight", "-search_coverage", "-fiscal_year", "project__number", "pk")
+"""Best match first; ties newest year first, then in the plan's order."""
 
 
 def validate_query(value: str) -> None:

@@ -99,6 +99,19 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Error": _object({"error": _string()}),
 }
+SCHEMAS["Status"]["properties"]["search"] = {
+    **_object(
+        {
+            "project_html": _string(
+                "事業名称、一致箇所を <mark> で囲んだHTML / Project name, matches in <mark>"
+            ),
+            "content_html": {"type": "array", "items": _string("事業内容の抜粋（HTML）")},
+            "status_html": {"type": "array", "items": _string("実施状況の抜粋（HTML）")},
+            "departments_html": {"type": "array", "items": _string("担当課の抜粋（HTML）")},
+        }
+    ),
+    "description": "キーワード（q）があるときだけ: 一致箇所の抜粋。本文はエスケープ済み、一致箇所は <mark> / Only with q: snippets around each match, text escaped, matches in <mark>",
+}
 for _name in ("Plan", "Goal", "Direction", "Project", "Department", "Status"):
     SCHEMAS[f"{_name}Page"] = _page_of(_name)
 

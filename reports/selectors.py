@@ -6,25 +6,22 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Case,
     Count,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
-from django.db.models.functions import Cast, Greatest, Replace, StrIndex
-from django.db.models.lookups import LessThanOrEqual
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString
 
-from reports.filters import StatusFilter, StatusFilterOptions, department_q
+from reports.filters import (
+    SEARCH_ORDER,
+    StatusFilter,
+    StatusFilterOptions,
+    department_q,
+    search_rank,
+)
 from reports.models import (
     AnnualStatus,
     BasicGoal,
@@ -434,42 +431,6 @@ class PageNumberError(ValueError):
     """A ``page`` parameter that is not a page of the results."""
 
 
-class OctetLength(Func):
-    """The length of a text in bytes: constant time, where ``Length`` counts characters."""
-
-    function = "OCTET_LENGTH"
-    output_field = IntegerField()
-
-
-def _search_rank(query: SearchQuery) -> dict[str, object]:
-    """Annotations that order search results: where the terms are, then how
-    much of the status's text they cover.
-
-    A term's weight is that of the heaviest field holding it: project name 8,
-    事業内容 4, 実施状況 2, department names 1. The document joins the fields in
-    that order, so one ``strpos`` (the first occurrence) says which it is
-    (``reports.search.field_weight`` is the same rule in Python). Coverage is
-    the share of the text's characters inside occurrences of the terms,
-    counted in bytes (``octet_length`` is constant time; ``length`` is not)."""
-    weight = Value(0)
-    covered = Value(0.0)
-    document = "search_document"
-    text = F(f"{document}__text")
-    for term in query.include:
-        position = StrIndex(text, Value(term))
-        weight = weight + Case(
-            When(LessThanOrEqual(position, F(f"{document}__name_end")), then=Value(8)),
-            When(LessThanOrEqual(position, F(f"{document}__content_end")), then=Value(4)),
-            When(LessThanOrEqual(position, F(f"{document}__status_end")), then=Value(2)),
-            default=Value(1),
-        )
-        removed = OctetLength(text) - OctetLength(Replace(text, Value(term), Value("")))
-        chars_per_byte = len(term) / len(term.encode())
-        covered = covered + Cast(removed, FloatField()) * Value(chars_per_byte)
-    coverage = covered / Cast(Greatest(F(f"{document}__length"), Value(1)), FloatField())
-    return {"search_weight": weight, "search_coverage": coverage}
-
-
 @dataclass(frozen=True)
 class SearchSnippets:
     """The marked-up pieces of one result: its name in full, and snippets of the rest."""
@@ -525,9 +486,7 @@ def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> P
         )
         return paginator.page(_page_number(page_number, paginator))
     ranked = (
-        statuses.annotate(**_search_rank(query))
-        .order_by("-search_weight", "-search_coverage", "-fiscal_year", "project__number", "pk")
-        .values_list("pk", flat=True)
+        statuses.annotate(**search_rank(query)).order_by(*SEARCH_ORDER).values_list("pk", flat=True)
     )
     paginator = Paginator(ranked, STATUSES_PER_PAGE)
     page = paginator.page(_page_number(page_number, paginator))

@@ -18,7 +18,7 @@ QUERIES = {
     "fiscal_year": 4,  # plan, statuses, departments, years
     # plan, five option lists, count, page, departments, four facets
     "filter": 13,
-    "filter_combined": 14,
+    "filter_combined": 15,
     "filter_bad_parameter": 6,  # plan and the option lists; nothing else runs
     "department_index": 3,  # departments, predecessor links, successor links
     "department": 5,  # department, its two kinds of links, statuses, departments

@@ -279,3 +279,29 @@ def test_search_uses_the_gram_index_not_a_scan_of_all_statuses(db):
     assert "status_search_grams" in plan_text
     assert "Seq Scan on reports_annualstatus" not in plan_text
     assert "Seq Scan on reports_statussearchdocument" not in plan_text
+
+
+@pytest.mark.django_db
+def test_api_results_are_ranked_and_carry_marked_snippets(client, db):
+    plan = rank_plan()
+    body = client.get(f"/api/v1/plans/{plan.slug}/statuses/", {"q": "虹色"}).json()
+    assert [r["project_number"] for r in body["results"]] == [1, 2, 4, 3]
+    first = body["results"][0]["search"]
+    assert first["project_html"] == "<mark>虹色</mark>の事業"
+    assert first["content_html"] == []
+    third = body["results"][2]["search"]
+    assert third["status_html"] == ["<mark>虹色</mark>"]
+    assert "search" not in client.get(f"/api/v1/plans/{plan.slug}/statuses/").json()["results"][0]
+
+
+@pytest.mark.django_db
+def test_api_snippets_escape_the_text(client, db):
+    plan = rank_plan()
+    status = AnnualStatus.objects.get(project__plan=plan, project__number=4)
+    status.status_text = "<b>虹色</b> & co"
+    status.save()
+    search_documents_rebuild(status_ids=[status.pk])
+    body = client.get(f"/api/v1/plans/{plan.slug}/statuses/", {"q": "虹色 <b>"}).json()
+    assert [r["search"]["status_html"] for r in body["results"]] == [
+        ["<mark>&lt;b&gt;虹色</mark>&lt;/b&gt; &amp; co"]
+    ]
