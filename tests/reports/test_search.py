@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from importers.search_index import search_documents_rebuild
-from reports.filters import StatusFilter, keyword_q
+from reports.filters import StatusFilter, common_grams, keyword_q
 from reports.models import AnnualStatus, Project, StatusDepartment, StatusSearchDocument
 from reports.search import (
     QueryError,
@@ -42,9 +42,13 @@ def brute_force(query_text: str, folded: dict[int, str] | None = None) -> set[in
     return {pk for pk, text in folded.items() if text_matches(text, query)}
 
 
-def searched(query_text: str) -> set[int]:
+def searched(query_text: str, *, common: bool = False) -> set[int]:
+    """The statuses the search finds; ``common`` checks every gram on the text
+    instead of the index, as it does for grams most documents hold."""
+    query = parse_query(query_text)
+    grams = frozenset(query.grams) if common else frozenset()
     return set(
-        AnnualStatus.objects.filter(keyword_q(parse_query(query_text))).values_list("pk", flat=True)
+        AnnualStatus.objects.filter(keyword_q(query, common=grams)).values_list("pk", flat=True)
     )
 
 
@@ -93,9 +97,31 @@ def test_search_finds_exactly_what_a_brute_force_scan_finds(seeded):
     for query in queries:
         expected = brute_force(query, folded)
         assert searched(query) == expected, query
+        assert searched(query, common=True) == expected, query
         nonempty += bool(expected)
     # Substrings of the data: almost all find something.
     assert nonempty >= 360
+
+
+@pytest.mark.django_db
+def test_grams_most_documents_hold_are_checked_on_the_text(seeded):
+    plan = synthetic_plan(projects=50, years=2, seed=5)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reports_statussearchdocument")
+    # Every synthetic department name ends in 課; ぴ is in no text at all.
+    assert common_grams(["課", "ぴ"]) == {"課"}
+    folded = folded_statuses()
+    in_plan = set(AnnualStatus.objects.filter(project__plan=plan).values_list("pk", flat=True))
+    for text in ("課", "課 相談", "相談 -課", "担当課"):
+        filterset = StatusFilter(
+            {"q": text},
+            queryset=plan_statuses(plan=plan),
+            options=status_filter_options(plan=plan),
+        )
+        assert filterset.is_valid()
+        found = set(filterset.qs.values_list("pk", flat=True))
+        assert found == brute_force(text, folded) & in_plan, text
+        assert found
 
 
 @pytest.mark.django_db
