@@ -112,7 +112,8 @@ def test_grams_most_documents_hold_are_checked_on_the_text(seeded):
     assert common_grams(["課", "ぴ"]) == {"課"}
     folded = folded_statuses()
     in_plan = set(AnnualStatus.objects.filter(project__plan=plan).values_list("pk", flat=True))
-    for text in ("課", "課 相談", "相談 -課", "担当課"):
+    found_any = 0
+    for text in ("課", "課 相談", "相談 -課", "相談 -ア", "担当課"):
         filterset = StatusFilter(
             {"q": text},
             queryset=plan_statuses(plan=plan),
@@ -121,7 +122,8 @@ def test_grams_most_documents_hold_are_checked_on_the_text(seeded):
         assert filterset.is_valid()
         found = set(filterset.qs.values_list("pk", flat=True))
         assert found == brute_force(text, folded) & in_plan, text
-        assert found
+        found_any += bool(found)
+    assert found_any >= 3
 
 
 @pytest.mark.django_db
