@@ -93,9 +93,9 @@ def populate(statuses: int) -> list[str]:
                     text = sentence(rng, words, 20)
                     texts[status_id] = (number, text)
                     copy.write_row((status_id, project_id, 2011 + offset, text, "", number, run.pk))
-        columns = ", ".join(DOCUMENT_COLUMNS)
+        documents = []
         with cursor.cursor.copy(
-            f"COPY reports_statussearchdocument (status_id, {columns}) FROM STDIN"
+            "COPY reports_statussearchgrams (status_id, grams) FROM STDIN"
         ) as copy:
             for status_id, (number, text) in texts.items():
                 fields = document_fields(
@@ -106,15 +106,21 @@ def populate(statuses: int) -> list[str]:
                         departments=(),
                     )
                 )
-                fields["grams"] = array_literal(fields["grams"])
-                copy.write_row((status_id, *(fields[c] for c in DOCUMENT_COLUMNS)))
+                copy.write_row((status_id, array_literal(fields["grams"])))
+                documents.append((status_id, *(fields[c] for c in DOCUMENT_COLUMNS)))
                 if status_id % 97 == 0:
                     sample.append(text)
+        columns = ", ".join(DOCUMENT_COLUMNS)
+        with cursor.cursor.copy(
+            f"COPY reports_statussearchdocument (status_id, {columns}) FROM STDIN"
+        ) as copy:
+            for row in documents:
+                copy.write_row(row)
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('reports_annualstatus', 'id'), %s)", [status_id]
         )
         cursor.execute(
-            "CREATE INDEX status_search_grams ON reports_statussearchdocument USING gin (grams)"
+            "CREATE INDEX status_search_grams ON reports_statussearchgrams USING gin (grams)"
         )
         cursor.execute("ANALYZE")
     assert all(normalise(t) == t for t in sample[:100])

@@ -34,6 +34,7 @@ from reports.models import (
     Project,
     StatusDepartment,
     StatusSearchDocument,
+    StatusSearchGrams,
 )
 
 Progress = Callable[[str, int, int | None], None]
@@ -590,7 +591,13 @@ class _Writer:
         ]
 
 
-ANALYSED_MODELS = (Project, AnnualStatus, StatusDepartment, StatusSearchDocument)
+ANALYSED_MODELS = (
+    Project,
+    AnnualStatus,
+    StatusDepartment,
+    StatusSearchDocument,
+    StatusSearchGrams,
+)
 
 
 def _analyse() -> None:

@@ -7,8 +7,14 @@ department links are written, so a document never describes an old text.
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models import Model
 
-from reports.models import AnnualStatus, StatusDepartment, StatusSearchDocument
+from reports.models import (
+    AnnualStatus,
+    StatusDepartment,
+    StatusSearchDocument,
+    StatusSearchGrams,
+)
 from reports.search import DOCUMENT_COLUMNS, DocumentTexts, document_fields
 
 INDEX_NAME = "status_search_grams"
@@ -48,7 +54,7 @@ def array_literal(items: list[str]) -> str:
 
 
 def search_documents_rebuild(*, status_ids: Iterable[int]) -> int:
-    """Replace the documents of ``status_ids``; return how many were written.
+    """Replace the documents and grams of ``status_ids``; return how many were written.
 
     Run inside the caller's transaction; the index's pending list is merged
     before returning, so searches right after see an index without a backlog."""
@@ -56,17 +62,24 @@ def search_documents_rebuild(*, status_ids: Iterable[int]) -> int:
     if not texts:
         return 0
     StatusSearchDocument.objects.filter(status_id__in=list(texts)).delete()
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ["status_id", *DOCUMENT_COLUMNS])
+    StatusSearchGrams.objects.filter(status_id__in=list(texts)).delete()
+    documents: list[list[object]] = []
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL gin_pending_list_limit = {PENDING_LIST_LIMIT_KB}")
-        with cursor.cursor.copy(
-            f"COPY {quote(StatusSearchDocument._meta.db_table)} ({columns}) FROM STDIN"
-        ) as copy:
+        with cursor.cursor.copy(_copy_sql(StatusSearchGrams, ["grams"])) as copy:
             for pk, document in texts.items():
                 fields = document_fields(document)
-                fields["grams"] = array_literal(fields["grams"])
-                copy.write_row([pk, *(fields[c] for c in DOCUMENT_COLUMNS)])
+                copy.write_row([pk, array_literal(fields["grams"])])
+                documents.append([pk, *(fields[c] for c in DOCUMENT_COLUMNS)])
+        with cursor.cursor.copy(_copy_sql(StatusSearchDocument, DOCUMENT_COLUMNS)) as copy:
+            for row in documents:
+                copy.write_row(row)
         cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [INDEX_NAME])
         cursor.execute("RESET gin_pending_list_limit")
     return len(texts)
+
+
+def _copy_sql(model: type[Model], columns: Iterable[str]) -> str:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in ["status_id", *columns])
+    return f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"

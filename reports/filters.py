@@ -26,7 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Greatest, Replace, StrIndex
-from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.db.models.lookups import LessThanOrEqual
 
 from importers.eras import fiscal_year_label
 from reports.models import (
@@ -36,7 +36,7 @@ from reports.models import (
     DepartmentSuccession,
     PolicyDirection,
     StatusDepartment,
-    StatusSearchDocument,
+    StatusSearchGrams,
 )
 from reports.search import EXACT_GRAM_LENGTH, QueryError, SearchQuery, parse_query
 from reports.templatetags.plan_format import goal_numeral
@@ -95,7 +95,7 @@ than checking each document's text directly."""
 def common_grams(grams: list[str]) -> frozenset[str]:
     """Those of ``grams`` that the planner's statistics (``ANALYZE``, run by
     every import) count as common; one query."""
-    table = StatusSearchDocument._meta.db_table
+    table = StatusSearchGrams._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
@@ -114,19 +114,18 @@ def keyword_q(query: SearchQuery, *, common: frozenset[str] = frozenset()) -> Q:
 
     The GIN index on the documents' grams finds the candidates (a text holding a
     term holds each of its pairs of characters), except for ``common`` grams,
-    which would select most of the table anyway; ``strpos`` on the folded text
-    then keeps exactly those that contain each term. A term of one or two
-    characters is an index entry itself, so when its gram was looked up no
-    re-check is needed."""
-    text = "search_document__text"
+    which would select most of the table anyway; a ``LIKE`` on the folded text
+    (case-sensitive: the texts are folded) then keeps exactly those that
+    contain each term. A term of one or two characters is an index entry
+    itself, so when its gram was looked up no re-check is needed."""
     looked_up = [g for g in query.grams if g not in common]
-    q = Q(search_document__grams__contains=looked_up) if looked_up else Q()
+    q = Q(search_grams__grams__contains=looked_up) if looked_up else Q()
     for term in query.include:
         exact = len(term) <= EXACT_GRAM_LENGTH and term not in common
         if not exact:
-            q &= Q(GreaterThan(StrIndex(text, Value(term)), 0))
+            q &= Q(search_document__text__contains=term)
     for term in query.exclude:
-        q &= ~Q(GreaterThan(StrIndex(text, Value(term)), 0))
+        q &= ~Q(search_document__text__contains=term)
     return q
 
 

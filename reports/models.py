@@ -234,11 +234,13 @@ class StatusDepartment(models.Model):
 class StatusSearchDocument(models.Model):
     """A status's texts folded for search (``reports.search.normalise``) and
     joined in the order of their weight (project name, 事業内容, 実施状況,
-    department names), with their character grams under a GIN index.
+    department names).
 
     The first occurrence of a term in ``text`` is in the heaviest field that
     holds it; the ``*_end`` offsets say which field that is. Derived data: the
-    loader rewrites a status's document whenever what it is made from changes."""
+    loader rewrites a status's document whenever what it is made from changes.
+    Kept narrow (the grams live in ``StatusSearchGrams``), so that checking
+    every document's text, for a term most of them hold, reads little."""
 
     status = models.OneToOneField(
         AnnualStatus,
@@ -254,13 +256,31 @@ class StatusSearchDocument(models.Model):
     """The position (from 1) of the last character of the project name in ``text``."""
     content_end = models.PositiveIntegerField()
     status_end = models.PositiveIntegerField()
-    grams = ArrayField(models.TextField())
-    """Every character and every pair of adjacent characters of ``text``."""
 
     class Meta:
         verbose_name = "検索用の文書"
         verbose_name_plural = "検索用の文書"
-        indexes = [GinIndex(fields=["grams"], name="status_search_grams")]
 
     def __str__(self) -> str:
         return f"検索用: {self.status_id}"
+
+
+class StatusSearchGrams(models.Model):
+    """Every character and every pair of adjacent characters of a status's
+    search document, under a GIN index: what finds the candidates of a query."""
+
+    status = models.OneToOneField(
+        AnnualStatus,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_grams",
+    )
+    grams = ArrayField(models.TextField())
+
+    class Meta:
+        verbose_name = "検索用の文字の組"
+        verbose_name_plural = "検索用の文字の組"
+        indexes = [GinIndex(fields=["grams"], name="status_search_grams")]
+
+    def __str__(self) -> str:
+        return f"検索用の文字の組: {self.status_id}"

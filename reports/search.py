@@ -267,8 +267,9 @@ def _fold_readings(readings: Readings) -> str:
     return SEPARATOR.join(normalise(r) for r in readings)
 
 
-DOCUMENT_COLUMNS = ("text", "length", "name_end", "content_end", "status_end", "grams")
-"""The columns of ``StatusSearchDocument`` that ``document_fields`` fills, in order."""
+DOCUMENT_COLUMNS = ("text", "length", "name_end", "content_end", "status_end")
+"""The columns of ``StatusSearchDocument`` that ``document_fields`` fills, in order;
+``document_fields`` also gives the ``grams`` of ``StatusSearchGrams``."""
 
 
 def document_fields(texts: DocumentTexts) -> dict[str, object]:

@@ -307,6 +307,7 @@ def test_search_uses_the_gram_index_not_a_scan_of_all_statuses(db):
     assert "status_search_grams" in plan_text
     assert "Seq Scan on reports_annualstatus" not in plan_text
     assert "Seq Scan on reports_statussearchdocument" not in plan_text
+    assert "Seq Scan on reports_statussearchgrams" not in plan_text
 
 
 @pytest.mark.django_db
