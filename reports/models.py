@@ -204,6 +204,11 @@ class AnnualStatus(models.Model):
                 fields=["project", "fiscal_year"], name="annual_status_one_per_project_year"
             ),
         ]
+        indexes = [
+            # Lets a plan's years be listed by skipping from year to year
+            # (``reports.selectors.plan_fiscal_years``) instead of reading every status.
+            models.Index(fields=["fiscal_year"], name="annual_status_fiscal_year"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} ({self.fiscal_year})"

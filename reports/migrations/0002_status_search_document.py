@@ -76,5 +76,9 @@ class Migration(migrations.Migration):
                 'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['grams'], name='status_search_grams')],
             },
         ),
+        migrations.AddIndex(
+            model_name='annualstatus',
+            index=models.Index(fields=['fiscal_year'], name='annual_status_fiscal_year'),
+        ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
