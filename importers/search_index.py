@@ -49,8 +49,15 @@ def status_document_texts(status_ids: Iterable[int]) -> dict[int, DocumentTexts]
 
 def array_literal(items: list[str]) -> str:
     """A PostgreSQL array literal of ``items``, each quoted: COPY takes it as text."""
+    flat = "".join(items)
+    if '"' not in flat and "\\" not in flat:
+        return '{"' + '","'.join(items) + '"}' if items else "{}"
     quoted = (item.replace("\\", "\\\\").replace('"', '\\"') for item in items)
     return "{" + ",".join(f'"{item}"' for item in quoted) + "}"
+
+
+BATCH_SIZE = 5000
+"""Statuses read and written at a time: bounds the memory of a large import."""
 
 
 def search_documents_rebuild(*, status_ids: Iterable[int]) -> int:
@@ -58,24 +65,31 @@ def search_documents_rebuild(*, status_ids: Iterable[int]) -> int:
 
     Run inside the caller's transaction; the index's pending list is merged
     before returning, so searches right after see an index without a backlog."""
-    texts = status_document_texts(status_ids)
-    if not texts:
-        return 0
-    StatusSearchDocument.objects.filter(status_id__in=list(texts)).delete()
-    StatusSearchGrams.objects.filter(status_id__in=list(texts)).delete()
-    documents: list[list[object]] = []
+    ids = list(status_ids)
+    written = 0
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL gin_pending_list_limit = {PENDING_LIST_LIMIT_KB}")
-        with cursor.cursor.copy(_copy_sql(StatusSearchGrams, ["grams"])) as copy:
-            for pk, document in texts.items():
-                fields = document_fields(document)
-                copy.write_row([pk, array_literal(fields["grams"])])
-                documents.append([pk, *(fields[c] for c in DOCUMENT_COLUMNS)])
-        with cursor.cursor.copy(_copy_sql(StatusSearchDocument, DOCUMENT_COLUMNS)) as copy:
-            for row in documents:
-                copy.write_row(row)
-        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [INDEX_NAME])
+        for start in range(0, len(ids), BATCH_SIZE):
+            written += _rewrite(cursor, ids[start : start + BATCH_SIZE])
+        if written:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [INDEX_NAME])
         cursor.execute("RESET gin_pending_list_limit")
+    return written
+
+
+def _rewrite(cursor, status_ids: list[int]) -> int:
+    texts = status_document_texts(status_ids)
+    StatusSearchDocument.objects.filter(status_id__in=status_ids).delete()
+    StatusSearchGrams.objects.filter(status_id__in=status_ids).delete()
+    documents: list[list[object]] = []
+    with cursor.cursor.copy(_copy_sql(StatusSearchGrams, ["grams"])) as copy:
+        for pk, document in texts.items():
+            fields = document_fields(document)
+            copy.write_row([pk, array_literal(fields["grams"])])
+            documents.append([pk, *(fields[c] for c in DOCUMENT_COLUMNS)])
+    with cursor.cursor.copy(_copy_sql(StatusSearchDocument, DOCUMENT_COLUMNS)) as copy:
+        for row in documents:
+            copy.write_row(row)
     return len(texts)
 
 

@@ -14,6 +14,7 @@ from reports.search import (
     highlight,
     highlight_snippets,
     normalise,
+    normalise_with_map,
     parse_query,
     snippet_segments,
     text_matches,
@@ -334,3 +335,15 @@ def test_api_snippets_escape_the_text(client, db):
     assert [r["search"]["status_html"] for r in body["results"]] == [
         ["<mark>&lt;b&gt;虹色</mark>&lt;/b&gt; &amp; co"]
     ]
+
+
+def test_the_whole_string_fold_agrees_with_the_character_by_character_fold():
+    """``normalise`` folds most texts as a whole; highlighting folds character by
+    character to keep positions. They must give the same text."""
+    rng = random.Random(11)
+    ranges = [(0x09, 0x0D), (0x20, 0x7E), (0x3000, 0x3011), (0x3041, 0x309F)]
+    ranges += [(0x30A0, 0x30FF), (0x4E00, 0x4E80), (0xFF01, 0xFF9F), (0x2010, 0x2015)]
+    alphabet = [chr(c) for low, high in ranges for c in range(low, high + 1)]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert normalise(text) == normalise_with_map(text)[0], text
