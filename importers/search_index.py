@@ -8,14 +8,16 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from reports.models import AnnualStatus, StatusDepartment, StatusSearchDocument
-from reports.search import DocumentTexts, document_fields
+from reports.corrections import reading
+from reports.models import AnnualStatus, Correction, StatusDepartment, StatusSearchDocument
+from reports.search import SEPARATOR, DocumentTexts, document_fields
 
 COLUMNS = ["name_text", "content_text", "status_text", "departments_text", "text", "grams"]
 
 
 def status_document_texts(status_ids: Iterable[int]) -> dict[int, DocumentTexts]:
-    """Each status's texts, in two queries."""
+    """Each status's texts, in three queries. A corrected text is searched as
+    published and as corrected: the two readings joined by ``SEPARATOR``."""
     ids = list(status_ids)
     departments: dict[int, list[str]] = {}
     for status_id, name in (
@@ -24,16 +26,40 @@ def status_document_texts(status_ids: Iterable[int]) -> dict[int, DocumentTexts]
         .values_list("status_id", "department__name")
     ):
         departments.setdefault(status_id, []).append(name)
+    rows = list(
+        AnnualStatus.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk", "project_id", "fiscal_year", "project__name", "project__content", "status_text"
+        )
+    )
+    corrections: dict[int, list[Correction]] = {}
+    for correction in Correction.objects.filter(project_id__in={row[1] for row in rows}).order_by(
+        "pk"
+    ):
+        corrections.setdefault(correction.project_id, []).append(correction)
+
+    def both(text: str, field: str, fiscal_year: int, project_id: int) -> str:
+        found = [
+            c
+            for c in corrections.get(project_id, ())
+            if c.field == field
+            and (field != Correction.Field.STATUS or c.fiscal_year == fiscal_year)
+        ]
+        corrected = reading(text, found)
+        # A line break inside a text is folded to a space by the search anyway;
+        # SEPARATOR then only ever stands between the two readings.
+        readings = [text, corrected.corrected] if corrected.is_corrected else [text]
+        return SEPARATOR.join(t.replace(SEPARATOR, " ") for t in readings)
+
     return {
         pk: DocumentTexts(
-            name=name,
-            content=content,
-            status=status_text,
+            name=both(name, Correction.Field.NAME, year, project_id),
+            content=both(content, Correction.Field.CONTENT, year, project_id),
+            status=both(status_text, Correction.Field.STATUS, year, project_id),
             departments=tuple(departments.get(pk, [])),
         )
-        for pk, name, content, status_text in AnnualStatus.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list("pk", "project__name", "project__content", "status_text")
+        for pk, project_id, year, name, content, status_text in rows
     }
 
 

@@ -251,11 +251,17 @@ class DocumentTexts:
     departments: tuple[str, ...]
 
 
+def _fold_readings(text: str) -> str:
+    """A field's readings (as published, and corrected when it is) folded one by
+    one, so that SEPARATOR stays between them and no match spans the two."""
+    return SEPARATOR.join(normalise(reading) for reading in text.split(SEPARATOR))
+
+
 def document_fields(texts: DocumentTexts) -> dict[str, object]:
     """The folded fields and grams of a status's search document."""
-    name = normalise(texts.name)
-    content = normalise(texts.content)
-    status = normalise(texts.status)
+    name = _fold_readings(texts.name)
+    content = _fold_readings(texts.content)
+    status = _fold_readings(texts.status)
     departments = SEPARATOR.join(normalise(d) for d in texts.departments)
     text = SEPARATOR.join([name, content, status, departments])
     return {

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from importers.search_index import search_documents_rebuild
+from reports.corrections import reading
 from reports.filters import StatusFilter, keyword_q
 from reports.models import AnnualStatus, Project, StatusDepartment, StatusSearchDocument
 from reports.search import (
@@ -26,10 +27,26 @@ URL = "/plans/saitama-dv-2/statuses/"
 
 
 def folded_statuses() -> dict[int, str]:
-    """Each status's texts, folded and joined, read once."""
+    """Each status's texts, folded and joined, read once; a text with a reviewed
+    correction under both readings."""
     folded = {}
-    for status in AnnualStatus.objects.select_related("project").prefetch_related("departments"):
-        texts = [status.project.name, status.project.content, status.status_text]
+    statuses = AnnualStatus.objects.select_related("project").prefetch_related(
+        "departments", "project__corrections"
+    )
+    for status in statuses:
+        corrections = list(status.project.corrections.all())
+        texts = []
+        for field, text in (
+            ("name", status.project.name),
+            ("content", status.project.content),
+            ("status", status.status_text),
+        ):
+            found = [
+                c
+                for c in corrections
+                if c.field == field and (field != "status" or c.fiscal_year == status.fiscal_year)
+            ]
+            texts += [text, reading(text, found).corrected]
         texts += [d.name for d in status.departments.all()]
         folded[status.pk] = "\n".join(normalise(t) for t in texts)
     return folded
