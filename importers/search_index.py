@@ -9,13 +9,15 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Model
 
+from reports.corrections import reading
 from reports.models import (
     AnnualStatus,
+    Correction,
     StatusDepartment,
     StatusSearchDocument,
     StatusSearchGrams,
 )
-from reports.search import DOCUMENT_COLUMNS, DocumentTexts, document_fields
+from reports.search import DOCUMENT_COLUMNS, DocumentTexts, Readings, document_fields
 
 INDEX_NAME = "status_search_grams"
 PENDING_LIST_LIMIT_KB = 256 * 1024
@@ -25,7 +27,8 @@ faster than inserting each document's entries into the index one by one."""
 
 
 def status_document_texts(status_ids: Iterable[int]) -> dict[int, DocumentTexts]:
-    """Each status's texts, in two queries."""
+    """Each status's texts, in three queries. A corrected text is searched as
+    published and as corrected: both readings are given."""
     ids = list(status_ids)
     departments: dict[int, list[str]] = {}
     for status_id, name in (
@@ -34,16 +37,39 @@ def status_document_texts(status_ids: Iterable[int]) -> dict[int, DocumentTexts]
         .values_list("status_id", "department__name")
     ):
         departments.setdefault(status_id, []).append(name)
+    rows = list(
+        AnnualStatus.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk", "project_id", "fiscal_year", "project__name", "project__content", "status_text"
+        )
+    )
+    corrections: dict[int, list[Correction]] = {}
+    for correction in Correction.objects.filter(project_id__in={row[1] for row in rows}).order_by(
+        "pk"
+    ):
+        corrections.setdefault(correction.project_id, []).append(correction)
+
+    def readings(text: str, field: str, fiscal_year: int, project_id: int) -> Readings:
+        found = [
+            c
+            for c in corrections.get(project_id, ())
+            if c.field == field
+            and (field != Correction.Field.STATUS or c.fiscal_year == fiscal_year)
+        ]
+        if not found:
+            return text
+        corrected = reading(text, found)
+        return (text, corrected.corrected) if corrected.is_corrected else text
+
     return {
         pk: DocumentTexts(
-            name=name,
-            content=content,
-            status=status_text,
+            name=readings(name, Correction.Field.NAME, year, project_id),
+            content=readings(content, Correction.Field.CONTENT, year, project_id),
+            status=readings(status_text, Correction.Field.STATUS, year, project_id),
             departments=tuple(departments.get(pk, [])),
         )
-        for pk, name, content, status_text in AnnualStatus.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list("pk", "project__name", "project__content", "status_text")
+        for pk, project_id, year, name, content, status_text in rows
     }
 
 

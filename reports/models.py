@@ -269,6 +269,22 @@ class StatusSearchDocument(models.Model):
     def __str__(self) -> str:
         return f"検索用: {self.status_id}"
 
+    @property
+    def name_text(self) -> str:
+        return self.text[: self.name_end]
+
+    @property
+    def content_text(self) -> str:
+        return self.text[self.name_end + 1 : self.content_end]
+
+    @property
+    def status_text(self) -> str:
+        return self.text[self.content_end + 1 : self.status_end]
+
+    @property
+    def departments_text(self) -> str:
+        return self.text[self.status_end + 1 :]
+
 
 class StatusSearchGrams(models.Model):
     """Every character and every pair of adjacent characters of a status's
@@ -289,3 +305,57 @@ class StatusSearchGrams(models.Model):
 
     def __str__(self) -> str:
         return f"検索用の文字の組: {self.status_id}"
+
+
+class Correction(models.Model):
+    """表記の補正: a reviewed correction of a misreading in a published text.
+
+    Comes from the reviewed corrections file (``fixtures/corrections.toml``),
+    never from a guess. The published text stays as it is; pages show the
+    corrected reading with a marker, and search finds both. One correction
+    replaces every occurrence of ``published`` in its field. ``name`` and
+    ``content`` are the project's (one wording for every year), so their
+    corrections apply to the project in every year; ``fiscal_year`` is the year
+    whose table the misreading was seen in. A ``status`` correction applies to
+    that year's status only.
+    """
+
+    class Field(models.TextChoices):
+        NAME = "name", "事業名称"
+        CONTENT = "content", "事業内容"
+        STATUS = "status", "実施状況"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="corrections")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    field = models.CharField("欄", max_length=10, choices=Field)
+    published = models.TextField("公表時の表記")
+    corrected = models.TextField("補正後の表記")
+    reason = models.TextField("理由")
+
+    class Meta:
+        verbose_name = "表記の補正"
+        verbose_name_plural = "表記の補正"
+        ordering = ["project", "field", "fiscal_year", "published"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "field", "published"],
+                condition=models.Q(field__in=["name", "content"]),
+                name="correction_unique_project_text",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "fiscal_year", "field", "published"],
+                condition=models.Q(field="status"),
+                name="correction_unique_status_text",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(field__in=["name", "content", "status"]),
+                name="correction_known_field",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(published="") & ~models.Q(published=models.F("corrected")),
+                name="correction_changes_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.field}: {self.published} → {self.corrected}"

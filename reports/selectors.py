@@ -16,6 +16,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString
 
+from reports.corrections import Reading, project_reading, status_reading
 from reports.filters import (
     SEARCH_ORDER,
     StatusFilter,
@@ -26,6 +27,7 @@ from reports.filters import (
 from reports.models import (
     AnnualStatus,
     BasicGoal,
+    Correction,
     Department,
     DepartmentSuccession,
     ImportRun,
@@ -45,9 +47,20 @@ def plan_get(*, slug: str) -> Plan:
     return get_object_or_404(Plan, slug=slug)
 
 
+def _corrections(lookup: str = "corrections") -> Prefetch:
+    """A project's reviewed corrections as ``correction_list``, which the
+    ``corrected`` template filters read (``reports.corrections``); ``lookup``
+    reaches the project from a status (``project__corrections``)."""
+    return Prefetch(lookup, queryset=Correction.objects.order_by("pk"), to_attr="correction_list")
+
+
 def plan_goals_tree(*, plan: Plan) -> list[BasicGoal]:
-    """Goals → directions → projects, each with counts, in three queries."""
-    projects = Project.objects.order_by("number").annotate(status_count=Count("statuses"))
+    """Goals → directions → projects (with their corrections), each with counts, in four queries."""
+    projects = (
+        Project.objects.order_by("number")
+        .annotate(status_count=Count("statuses"))
+        .prefetch_related(_corrections())
+    )
     directions = (
         PolicyDirection.objects.order_by("number")
         .annotate(project_count=Count("projects"))
@@ -119,7 +132,8 @@ def goal_get(*, plan: Plan, number: int) -> BasicGoal:
             queryset=AnnualStatus.objects.order_by("-fiscal_year").only(
                 "id", "project_id", "fiscal_year"
             ),
-        )
+        ),
+        _corrections(),
     )
     directions = (
         PolicyDirection.objects.order_by("number")
@@ -138,7 +152,8 @@ def goal_get(*, plan: Plan, number: int) -> BasicGoal:
 def direction_get(*, plan: Plan, goal_number: int, number: int) -> PolicyDirection:
     """A direction with its projects and every year's status of each, newest first."""
     projects = Project.objects.order_by("number").prefetch_related(
-        Prefetch("statuses", queryset=_statuses_with_departments().order_by("-fiscal_year"))
+        Prefetch("statuses", queryset=_statuses_with_departments().order_by("-fiscal_year")),
+        _corrections(),
     )
     return get_object_or_404(
         PolicyDirection.objects.select_related("goal").prefetch_related(
@@ -154,7 +169,8 @@ def project_get(*, plan: Plan, number: int) -> Project:
     """A project with every year's status, newest first, with departments and source."""
     return get_object_or_404(
         Project.objects.select_related("direction__goal").prefetch_related(
-            Prefetch("statuses", queryset=_statuses_with_departments().order_by("-fiscal_year"))
+            Prefetch("statuses", queryset=_statuses_with_departments().order_by("-fiscal_year")),
+            _corrections(),
         ),
         plan=plan,
         number=number,
@@ -181,6 +197,7 @@ def fiscal_year_table(*, plan: Plan, fiscal_year: int) -> list[GoalRows]:
         _statuses_with_departments()
         .filter(project__plan=plan, fiscal_year=fiscal_year)
         .select_related("project__direction__goal")
+        .prefetch_related(_corrections("project__corrections"))
         .order_by(
             "project__direction__goal__number", "project__direction__number", "project__number"
         )
@@ -269,6 +286,7 @@ def department_statuses(*, department: Department) -> list[DepartmentPlan]:
         _statuses_with_departments()
         .filter(department_q(department_id=department.pk, links=links))
         .select_related("project__plan")
+        .prefetch_related(_corrections("project__corrections"))
         .order_by("project__plan__slug", "-fiscal_year", "project__number")
     )
     predecessors = {link.predecessor_id: link for link in links}
@@ -465,11 +483,20 @@ class SearchSnippets:
     fields: list[tuple[str, list[SafeString]]]
 
 
+def _reading_snippets(label: str, reading: Reading, query: SearchQuery):
+    """Snippets of the corrected reading, which the pages show; of the published
+    text, labelled as such, when only that has the words."""
+    snippets = highlight_snippets(reading.corrected, query)
+    if snippets or not reading.is_corrected:
+        return label, snippets
+    return f"{label}（公表時の表記）", highlight_snippets(reading.published, query)
+
+
 def search_snippets(*, status: AnnualStatus, query: SearchQuery) -> SearchSnippets:
     """From texts already loaded with the status (no query)."""
     fields = [
-        ("事業内容", highlight_snippets(status.project.content, query)),
-        ("実施状況", highlight_snippets(status.status_text, query)),
+        _reading_snippets("事業内容", project_reading(status.project, "content"), query),
+        _reading_snippets("実施状況", status_reading(status), query),
         (
             "担当課",
             [
@@ -480,7 +507,7 @@ def search_snippets(*, status: AnnualStatus, query: SearchQuery) -> SearchSnippe
         ),
     ]
     return SearchSnippets(
-        name=highlight(status.project.name, query),
+        name=highlight(project_reading(status.project, "name").corrected, query),
         fields=[(label, snippets) for label, snippets in fields if snippets],
     )
 
@@ -506,7 +533,9 @@ def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> P
     query = filterset.search_query  # set while the keyword filter runs, by ``qs``
     if query is None:
         statuses = statuses.select_related("import_run", "project__direction__goal")
-        statuses = statuses.prefetch_related(_department_links())
+        statuses = statuses.prefetch_related(
+            _department_links(), _corrections("project__corrections")
+        )
         paginator = Paginator(
             statuses.order_by("-fiscal_year", "project__number", "pk"), STATUSES_PER_PAGE
         )
@@ -520,7 +549,7 @@ def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> P
     loaded = (
         AnnualStatus.objects.filter(pk__in=ids)
         .select_related("import_run", "project__direction__goal")
-        .prefetch_related(_department_links())
+        .prefetch_related(_department_links(), _corrections("project__corrections"))
         .in_bulk()
     )
     page.object_list = [loaded[pk] for pk in ids]

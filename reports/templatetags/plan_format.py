@@ -5,6 +5,7 @@ from django import template
 from django.urls import reverse
 
 from importers.eras import fiscal_year_label
+from reports.corrections import Reading, project_reading, status_reading
 from reports.exports import EXPORT_FORMATS
 
 register = template.Library()
@@ -44,3 +45,38 @@ def download_links(plan, label: str, query: str = "", **filters) -> dict:
             for s, f in EXPORT_FORMATS.items()
         ],
     }
+
+
+# Reviewed corrections: ``{{ project|corrected:"name" }}``,
+# ``{{ project|corrected:"content"|linebreaksbr }}``, ``{{ status|corrected:"status"|linebreaksbr }}``
+# show the corrected reading, each corrected piece in <ins>; ``{% correction_note
+# project "name" %}`` shows the marker and the published text on demand.
+
+_FIELD_LABELS = {"name": "事業名称", "content": "事業内容", "status": "実施状況"}
+
+
+def _reading(value, field: str) -> Reading:
+    if field == "status":
+        return status_reading(value)
+    if field not in ("name", "content"):
+        raise template.TemplateSyntaxError(f"unknown field for corrections: {field!r}")
+    return project_reading(value, field)
+
+
+@register.filter
+def corrected(value, field: str):
+    """The corrected reading as HTML (escaped), each corrected piece marked with <ins>."""
+    return _reading(value, field).html()
+
+
+@register.filter
+def corrected_text(value, field: str) -> str:
+    """The corrected reading as plain text (for a page title or a breadcrumb)."""
+    return _reading(value, field).corrected
+
+
+@register.inclusion_tag("reports/_correction_note.html")
+def correction_note(value, field: str) -> dict:
+    """The 「補正」 marker, opening onto the published text and the reasons; nothing
+    when no correction applies."""
+    return {"applied": _reading(value, field).applied, "label": _FIELD_LABELS[field]}

@@ -4,6 +4,8 @@ with full- and half-width letters, dash variants and spaces."""
 import random
 from datetime import UTC, datetime
 
+from django.db import connection
+
 from importers.search_index import search_documents_rebuild
 from reports.models import (
     AnnualStatus,
@@ -78,4 +80,8 @@ def synthetic_plan(*, projects: int, years: int, seed: int, slug: str = "synthet
         for position, department in enumerate(rng.sample(departments, rng.randint(1, 2)), 1)
     )
     search_documents_rebuild(status_ids=[s.pk for s in statuses])
+    # As the loader does: the planner must not keep the statistics of the
+    # empty tables autovacuum may have seen (it nests loops over every row).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return plan

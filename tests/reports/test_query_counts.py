@@ -10,18 +10,19 @@ from reports.models import AnnualStatus, Department, DepartmentSuccession
 from tests.pages import API_URLS, BAD_REQUEST_PAGES, PAGE_URLS
 
 QUERIES = {
-    "home": 6,  # plans, then the plan page's five
-    "plan": 5,  # plan, goals, directions, projects, years
-    "goal": 5,  # plan, goal, directions, projects, their years
-    "direction": 5,  # plan, direction, projects, statuses, departments
-    "project": 4,  # plan, project, statuses, departments
-    "fiscal_year": 4,  # plan, statuses, departments, years
-    # plan, five option lists, count, page, departments, four facets
-    "filter": 13,
-    "filter_combined": 15,
+    "home": 7,  # plans, then the plan page's six
+    "plan": 6,  # plan, goals, directions, projects, their corrections, years
+    "goal": 6,  # plan, goal, directions, projects, their years, their corrections
+    "direction": 6,  # plan, direction, projects, statuses, departments, corrections
+    "project": 5,  # plan, project, statuses, departments, corrections
+    "fiscal_year": 5,  # plan, statuses, departments, corrections, years
+    # plan, five option lists, count, page, departments, corrections, four facets
+    "filter": 14,
+    # plus the gram statistics, and the ranked ids before the page's statuses
+    "filter_combined": 16,
     "filter_bad_parameter": 6,  # plan and the option lists; nothing else runs
     "department_index": 3,  # departments, predecessor links, successor links
-    "department": 5,  # department, its two kinds of links, statuses, departments
+    "department": 6,  # department, its two kinds of links, statuses, departments, corrections
     "about": 2,  # plans, imports
     "data": 2,  # plans, imports
 }

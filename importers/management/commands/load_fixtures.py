@@ -3,41 +3,69 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
+from importers.corrections import CorrectionsError, corrections_load
 from reports.models import Plan
 
 
 class Command(BaseCommand):
-    help = "Create the plans listed in fixtures/plans.toml and import their status files."
+    help = (
+        "Create the plans listed in fixtures/plans.toml, import their status files, "
+        "then load the reviewed corrections (fixtures/corrections.toml)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--manifest", type=Path, default=settings.BASE_DIR / "fixtures" / "plans.toml"
+        )
+        parser.add_argument(
+            "--corrections",
+            type=Path,
+            default=settings.BASE_DIR / "fixtures" / "corrections.toml",
         )
 
     def handle(self, *args: object, **options: object) -> None:
         manifest: Path = options["manifest"]
         with manifest.open("rb") as handle:
             plans = tomllib.load(handle)["plan"]
-        for entry in plans:
-            plan, created = Plan.objects.update_or_create(
-                slug=entry["slug"],
-                defaults={
-                    "title": entry["title"],
-                    "municipality": entry.get("municipality", ""),
-                    "first_fiscal_year": entry.get("first_fiscal_year"),
-                    "last_fiscal_year": entry.get("last_fiscal_year"),
-                },
-            )
-            files = [manifest.parent / name for name in entry["files"]]
-            call_command(
-                "import_status",
-                *files,
-                plan_slug=plan.slug,
-                stdout=self.stdout,
-                stderr=self.stderr,
-            )
-            self.stdout.write(
-                f"{plan.slug}: {'作成' if created else '確認'}、{len(files)} ファイル"
-            )
+        # One transaction: a corrections file that does not fit the imported
+        # tables leaves the database as it was.
+        with transaction.atomic():
+            for entry in plans:
+                plan, created = Plan.objects.update_or_create(
+                    slug=entry["slug"],
+                    defaults={
+                        "title": entry["title"],
+                        "municipality": entry.get("municipality", ""),
+                        "first_fiscal_year": entry.get("first_fiscal_year"),
+                        "last_fiscal_year": entry.get("last_fiscal_year"),
+                    },
+                )
+                files = [manifest.parent / name for name in entry["files"]]
+                call_command(
+                    "import_status",
+                    *files,
+                    plan_slug=plan.slug,
+                    stdout=self.stdout,
+                    stderr=self.stderr,
+                )
+                self.stdout.write(
+                    f"{plan.slug}: {'作成' if created else '確認'}、{len(files)} ファイル"
+                )
+            try:
+                report = corrections_load(path=options["corrections"])
+            except CorrectionsError as problems:
+                for message in problems.messages:
+                    self.stderr.write(message)
+                raise CommandError(
+                    f"{options['corrections'].name}: {len(problems.messages)} 件のエラー。"
+                    "何も変更していません。上の件を直してから再実行してください"
+                    f" / {len(problems.messages)} error(s); nothing was changed"
+                ) from None
+        self.stdout.write(
+            f"{report.file_name}: 補正 {report.total} 件"
+            f"（追加 {report.added}、変更 {report.changed}、削除 {report.removed}、"
+            f"変更なし {report.unchanged}）、検索用の文書 {report.rebuilt_documents} 件を更新"
+        )

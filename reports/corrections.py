@@ -1,0 +1,131 @@
+"""Reviewed corrections of misreadings, applied to a published text.
+
+Pure functions, no database. The published text is never changed: a reading
+is the published text cut into pieces, each piece either kept as published or
+replaced by a correction. Pages show the corrected reading with a marker, and
+the search index holds both readings.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+
+class CorrectionLike(Protocol):
+    published: str
+    corrected: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A correction that applies to a text, and how many times."""
+
+    correction: CorrectionLike
+    count: int
+
+    @property
+    def published(self) -> str:
+        return self.correction.published
+
+    @property
+    def corrected(self) -> str:
+        return self.correction.corrected
+
+    @property
+    def reason(self) -> str:
+        return self.correction.reason
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A published text as pieces: ``(text, None)`` kept as published, or
+    ``(published, correction)`` replaced by the correction's reading."""
+
+    published: str
+    pieces: tuple[tuple[str, CorrectionLike | None], ...]
+
+    @property
+    def corrected(self) -> str:
+        return "".join(text if c is None else c.corrected for text, c in self.pieces)
+
+    @property
+    def applied(self) -> list[Applied]:
+        """The corrections that change this text, in the order they first occur."""
+        counts: dict[int, list] = {}
+        for _, correction in self.pieces:
+            if correction is not None:
+                counts.setdefault(id(correction), [correction, 0])[1] += 1
+        return [Applied(correction, count) for correction, count in counts.values()]
+
+    @property
+    def is_corrected(self) -> bool:
+        return any(c is not None for _, c in self.pieces)
+
+    def html(self) -> SafeString:
+        """The corrected reading, escaped, each corrected piece in ``<ins>``."""
+        return format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    text
+                    if c is None
+                    else format_html('<ins class="corrected">{}</ins>', c.corrected),
+                )
+                for text, c in self.pieces
+            ),
+        )
+
+
+def reading(text: str, corrections: Iterable[CorrectionLike]) -> Reading:
+    """Cut ``text`` at every occurrence of each correction's published text.
+
+    Scanning left to right, the longest published text that starts at a
+    position wins, so two corrections never overlap and the result does not
+    depend on their order (``府内外`` is taken whole before ``府内``)."""
+    candidates: Sequence[CorrectionLike] = sorted(
+        (c for c in corrections if c.published), key=lambda c: -len(c.published)
+    )
+    pieces: list[tuple[str, CorrectionLike | None]] = []
+    kept_from = position = 0
+    while candidates and position < len(text):
+        found = next((c for c in candidates if text.startswith(c.published, position)), None)
+        if found is None:
+            position += 1
+            continue
+        if kept_from < position:
+            pieces.append((text[kept_from:position], None))
+        pieces.append((found.published, found))
+        position += len(found.published)
+        kept_from = position
+    if kept_from < len(text):
+        pieces.append((text[kept_from:], None))
+    return Reading(published=text, pieces=tuple(pieces))
+
+
+# The corrections of a project's texts, from ``Project.correction_list`` (a
+# ``Prefetch(..., to_attr="correction_list")`` made by the page's selector: a
+# page that forgot it fails loudly instead of querying once per project).
+
+
+def project_reading(project, field: str) -> Reading:
+    """``field`` (``name`` or ``content``) of a project, with its corrections."""
+    return reading(
+        getattr(project, field), [c for c in project.correction_list if c.field == field]
+    )
+
+
+def status_reading(status) -> Reading:
+    """A status's 実施状況, with the corrections of that project and year."""
+    return reading(
+        status.status_text,
+        [
+            c
+            for c in status.project.correction_list
+            if c.field == "status" and c.fiscal_year == status.fiscal_year
+        ],
+    )
