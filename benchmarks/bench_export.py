@@ -15,20 +15,12 @@ import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from throwaway import setup_django, throwaway_database
+
 DATABASE = "bench_export_dvplan"
 PROJECTS = 10_000
 FORMATS = (".csv", "-excel.csv", ".xlsx", ".json")
-
-
-def _setup_django() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvplan.settings")
-    sys.path.insert(0, str(ROOT))
-    django.setup()
 
 
 def _peak_mb() -> float:
@@ -145,20 +137,15 @@ def export(suffix: str) -> dict:
 
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--export":
-        _setup_django()
+        setup_django()
         from django.db import connection
 
         connection.settings_dict["NAME"] = DATABASE
         print(json.dumps(export(sys.argv[2])))
         return
     statuses = int(sys.argv[1]) if len(sys.argv) > 1 else 300_000
-    _setup_django()
-    from django.db import connection
-
-    connection.settings_dict["TEST"]["NAME"] = DATABASE
-    original_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    setup_django()
+    with throwaway_database(DATABASE):
         started = time.perf_counter()
         generate(statuses)
         print(f"generated:  {statuses:,} statuses in {time.perf_counter() - started:.1f} s (COPY)")
@@ -179,9 +166,6 @@ def main() -> None:
                 f"{result['rss_before_mb']:>10.0f}MB"
                 f"{result['peak_mb']:>8.0f}MB"
             )
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(original_name, verbosity=0)
 
 
 if __name__ == "__main__":

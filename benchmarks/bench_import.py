@@ -16,7 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from throwaway import setup_django, throwaway_database
+
 GOALS = 10
 DIRECTIONS_PER_GOAL = 10
 FISCAL_YEAR = 2019
@@ -72,26 +73,15 @@ def generate(path: Path, rows: int) -> None:
 
 
 def bench(path: Path, rows: int) -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvplan.settings")
-    sys.path.insert(0, str(ROOT))
-    django.setup()
-    from django.db import connection
-
+    setup_django()
     from importers.loader import status_import
 
-    connection.settings_dict["TEST"]["NAME"] = "bench_import_dvplan"
-    original_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with throwaway_database("bench_import_dvplan"):
         cpu_before = _cpu_seconds()
         started = time.perf_counter()
         report = status_import(path=path, plan_slug="bench")
         elapsed = time.perf_counter() - started
         cpu = _cpu_seconds() - cpu_before
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
     assert report.row_count == rows, report.row_count
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"rows:        {rows:,}")

@@ -17,9 +17,9 @@ import statistics
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from throwaway import setup_django, throwaway_database
+
 YEARS = 10
 SEED = 20261129
 QUERIES_PER_LENGTH = 40
@@ -165,19 +165,10 @@ def _quantiles(timings: list[float]) -> str:
 
 
 def bench(statuses: int) -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvplan.settings")
-    sys.path.insert(0, str(ROOT))
-    django.setup()
-    from django.db import connection
-
+    setup_django()
     from reports.models import AnnualStatus, Plan
 
-    connection.settings_dict["TEST"]["NAME"] = "bench_search_dvplan"
-    original_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with throwaway_database("bench_search_dvplan"):
         started = time.perf_counter()
         sample = populate(statuses)
         print(
@@ -194,8 +185,6 @@ def bench(statuses: int) -> None:
                 f"   | filter page {_quantiles(page)}"
                 f"   (median matches {statistics.median(counts):,.0f})"
             )
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs")
 
 
