@@ -8,10 +8,11 @@ from django.db import connection
 
 from importers.search_index import search_documents_rebuild
 from reports.corrections import reading
-from reports.filters import StatusFilter, common_grams, keyword_q
+from reports.filters import StatusFilter, common_grams, keyword_q, search_rank
 from reports.models import AnnualStatus, Project, StatusDepartment, StatusSearchDocument
 from reports.search import (
     QueryError,
+    field_weight,
     highlight,
     highlight_snippets,
     normalise,
@@ -383,3 +384,28 @@ def test_a_document_knows_where_each_field_ends(seeded):
         normalise(d.name) for d in status.departments.order_by("statusdepartment__position")
     )
     assert document.length == len(document.text)
+
+
+@pytest.mark.django_db
+def test_the_database_ranks_every_match_as_the_rule_in_python_says(seeded):
+    """Weight and coverage of every match of 60 random queries, as computed by
+    the database, against ``field_weight`` and a count of occurrences in Python."""
+    synthetic_plan(projects=60, years=3, seed=13)
+    rng = random.Random(5)
+    documents = {d.status_id: d for d in StatusSearchDocument.objects.all()}
+    checked = 0
+    for text in random_queries(rng, all_texts(), 60):
+        query = parse_query(text)
+        ranked = (
+            AnnualStatus.objects.filter(keyword_q(query))
+            .annotate(**search_rank(query))
+            .values_list("pk", "search_weight", "search_coverage")
+        )
+        for pk, weight, coverage in ranked:
+            document = documents[pk]
+            ends = (document.name_end, document.content_end, document.status_end)
+            assert weight == sum(field_weight(document.text, *ends, t) for t in query.include)
+            covered = sum(document.text.count(t) * len(t) for t in query.include)
+            assert coverage == pytest.approx(covered / max(document.length, 1)), (text, pk)
+            checked += 1
+    assert checked > 1000
