@@ -8,7 +8,7 @@ from django.db import connection
 
 from importers.search_index import search_documents_rebuild
 from reports.corrections import reading
-from reports.filters import StatusFilter, common_grams, keyword_q, search_rank
+from reports.filters import SEARCH_ORDER, StatusFilter, common_grams, keyword_q, search_rank
 from reports.models import AnnualStatus, Project, StatusDepartment, StatusSearchDocument
 from reports.search import (
     QueryError,
@@ -409,3 +409,25 @@ def test_the_database_ranks_every_match_as_the_rule_in_python_says(seeded):
             assert coverage == pytest.approx(covered / max(document.length, 1)), (text, pk)
             checked += 1
     assert checked > 1000
+
+
+@pytest.mark.django_db
+def test_ranked_results_page_through_every_match_once(client, seeded):
+    """相談 is in 33 statuses: 20 on the first page, 13 on the second, in one
+    ranked order, none twice, none left out; the API pages the same order."""
+    found = []
+    for page in ("1", "2"):
+        main = main_of(client.get(URL, {"q": "相談", "page": page}))
+        found += [h3.links()[0][1] for h3 in main.all("h3")]
+    assert len(found) == 33
+    assert len(set(found)) == 33
+    assert client.get(URL, {"q": "相談", "page": "3"}).status_code == 400
+    ranked = list(
+        AnnualStatus.objects.filter(keyword_q(parse_query("相談")))
+        .annotate(**search_rank(parse_query("相談")))
+        .order_by(*SEARCH_ORDER)
+        .values_list("project__number", flat=True)
+    )
+    assert [int(link.rstrip("/").rsplit("/", 1)[1]) for link in found] == ranked
+    api = client.get("/api/v1/plans/saitama-dv-2/statuses/", {"q": "相談"}).json()
+    assert [r["project_number"] for r in api["results"]] == ranked
