@@ -523,6 +523,14 @@ def _page_number(page_number: str | None, paginator: Paginator) -> int:
     return number
 
 
+def _result_relations(statuses: QuerySet[AnnualStatus]) -> QuerySet[AnnualStatus]:
+    """What a result on the filter page shows besides the status: its import,
+    project, goal and direction, departments and corrections."""
+    return statuses.select_related("import_run", "project__direction__goal").prefetch_related(
+        _department_links(), _corrections("project__corrections")
+    )
+
+
 def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> Page:
     """One page of the filtered statuses: best match first when there is a
     keyword, else newest year first, in the plan's order.
@@ -532,12 +540,9 @@ def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> P
     statuses = filterset.qs
     query = filterset.search_query  # set while the keyword filter runs, by ``qs``
     if query is None:
-        statuses = statuses.select_related("import_run", "project__direction__goal")
-        statuses = statuses.prefetch_related(
-            _department_links(), _corrections("project__corrections")
-        )
         paginator = Paginator(
-            statuses.order_by("-fiscal_year", "project__number", "pk"), STATUSES_PER_PAGE
+            _result_relations(statuses).order_by("-fiscal_year", "project__number", "pk"),
+            STATUSES_PER_PAGE,
         )
         return paginator.page(_page_number(page_number, paginator))
     ranked = (
@@ -546,12 +551,7 @@ def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> P
     paginator = Paginator(ranked, STATUSES_PER_PAGE)
     page = paginator.page(_page_number(page_number, paginator))
     ids = list(page.object_list)
-    loaded = (
-        AnnualStatus.objects.filter(pk__in=ids)
-        .select_related("import_run", "project__direction__goal")
-        .prefetch_related(_department_links(), _corrections("project__corrections"))
-        .in_bulk()
-    )
+    loaded = _result_relations(AnnualStatus.objects.filter(pk__in=ids)).in_bulk()
     page.object_list = [loaded[pk] for pk in ids]
     for status in page.object_list:
         status.search_snippets = search_snippets(status=status, query=query)
