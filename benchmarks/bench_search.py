@@ -3,12 +3,13 @@
     make bench-search            # or: .venv/bin/python benchmarks/bench_search.py [STATUSES]
 
 A throwaway database gets one plan of synthetic projects (ten fiscal years
-each) written with COPY, their search documents, and the GIN index built once
-at the end. Each query is timed twice over: the search itself (parse, the
-count of matches, the first page of twenty ranked results with their
-departments and snippets) and everything the filter page computes for it (the
-same plus the filter options and the facet counts under the keyword). Queries are substrings of the generated text, chosen with a
-fixed seed.
+each) written with COPY, then their search documents and grams, written by
+the loader's own writer (``search_documents_rebuild``). Each query is timed
+twice over: the search itself (parse, the count of matches, the first page of
+twenty ranked results with their departments and snippets) and everything the
+filter page computes for it (the same plus the filter options and the facet
+counts under the keyword). Queries are substrings of the generated text,
+chosen with a fixed seed.
 """
 
 import os
@@ -47,9 +48,9 @@ def populate(statuses: int) -> list[str]:
     """Write the plan; return a sample of its texts to draw queries from."""
     from django.db import connection
 
-    from importers.search_index import array_literal
+    from importers.search_index import search_documents_rebuild
     from reports.models import BasicGoal, ImportRun, Plan, PolicyDirection
-    from reports.search import DOCUMENT_COLUMNS, DocumentTexts, document_fields, normalise
+    from reports.search import normalise
 
     rng = random.Random(SEED)
     words = vocabulary(rng)
@@ -72,7 +73,6 @@ def populate(statuses: int) -> list[str]:
     contents = [sentence(rng, words, 10) for _ in range(projects)]
     sample: list[str] = []
     with connection.cursor() as cursor:
-        cursor.execute("DROP INDEX status_search_grams")
         with cursor.cursor.copy(
             "COPY reports_project (plan_id, direction_id, number, name, content) FROM STDIN"
         ) as copy:
@@ -86,43 +86,20 @@ def populate(statuses: int) -> list[str]:
             "COPY reports_annualstatus (id, project_id, fiscal_year, status_text,"
             " departments_text, source_row, import_run_id) FROM STDIN"
         ) as copy:
-            texts = {}
             status_id = 0
             for project_id, number in project_ids.items():
                 for offset in range(YEARS):
                     status_id += 1
                     text = sentence(rng, words, 20)
-                    texts[status_id] = (number, text)
                     copy.write_row((status_id, project_id, 2011 + offset, text, "", number, run.pk))
-        documents = []
-        with cursor.cursor.copy(
-            "COPY reports_statussearchgrams (status_id, grams) FROM STDIN"
-        ) as copy:
-            for status_id, (number, text) in texts.items():
-                fields = document_fields(
-                    DocumentTexts(
-                        name=names[number - 1],
-                        content=contents[number - 1],
-                        status=text,
-                        departments=(),
-                    )
-                )
-                copy.write_row((status_id, array_literal(fields["grams"])))
-                documents.append((status_id, *(fields[c] for c in DOCUMENT_COLUMNS)))
-                if status_id % 97 == 0:
-                    sample.append(text)
-        columns = ", ".join(DOCUMENT_COLUMNS)
-        with cursor.cursor.copy(
-            f"COPY reports_statussearchdocument (status_id, {columns}) FROM STDIN"
-        ) as copy:
-            for row in documents:
-                copy.write_row(row)
+                    if status_id % 97 == 0:
+                        sample.append(text)
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('reports_annualstatus', 'id'), %s)", [status_id]
         )
-        cursor.execute(
-            "CREATE INDEX status_search_grams ON reports_statussearchgrams USING gin (grams)"
-        )
+    # The documents the loader would write, through the loader's own writer.
+    search_documents_rebuild(status_ids=range(1, status_id + 1))
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     assert all(normalise(t) == t for t in sample[:100])
     return sample

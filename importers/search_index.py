@@ -6,7 +6,7 @@ department links are written, so a document never describes an old text.
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 
 from reports.corrections import reading
@@ -89,11 +89,13 @@ BATCH_SIZE = 5000
 def search_documents_rebuild(*, status_ids: Iterable[int]) -> int:
     """Replace the documents and grams of ``status_ids``; return how many were written.
 
-    Run inside the caller's transaction; the index's pending list is merged
-    before returning, so searches right after see an index without a backlog."""
+    Runs in the caller's transaction when there is one (the loader's); the
+    index's pending list is merged before returning, so searches right after see an index without a backlog."""
     ids = list(status_ids)
     written = 0
-    with connection.cursor() as cursor:
+    # Atomic on its own too: the documents of a status are never half rewritten,
+    # and ``SET LOCAL`` needs a transaction.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL gin_pending_list_limit = {PENDING_LIST_LIMIT_KB}")
         for start in range(0, len(ids), BATCH_SIZE):
             written += _rewrite(cursor, ids[start : start + BATCH_SIZE])
