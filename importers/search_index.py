@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Model
 
-from reports.corrections import reading
+from reports.corrections import applicable, reading
 from reports.models import (
     AnnualStatus,
     Correction,
@@ -51,12 +51,7 @@ def status_document_texts(status_ids: Iterable[int]) -> dict[int, DocumentTexts]
         corrections.setdefault(correction.project_id, []).append(correction)
 
     def readings(text: str, field: str, fiscal_year: int, project_id: int) -> Readings:
-        found = [
-            c
-            for c in corrections.get(project_id, ())
-            if c.field == field
-            and (field != Correction.Field.STATUS or c.fiscal_year == fiscal_year)
-        ]
+        found = applicable(corrections.get(project_id, ()), field, fiscal_year)
         if not found:
             return text
         corrected = reading(text, found)
@@ -90,7 +85,8 @@ def search_documents_rebuild(*, status_ids: Iterable[int]) -> int:
     """Replace the documents and grams of ``status_ids``; return how many were written.
 
     Runs in the caller's transaction when there is one (the loader's); the
-    index's pending list is merged before returning, so searches right after see an index without a backlog."""
+    index's pending list is merged before returning, so searches right after
+    see an index without a backlog."""
     ids = list(status_ids)
     written = 0
     # Atomic on its own too: the documents of a status are never half rewritten,

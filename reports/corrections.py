@@ -8,7 +8,7 @@ the search index holds both readings.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -112,20 +112,30 @@ def reading(text: str, corrections: Iterable[CorrectionLike]) -> Reading:
 # page that forgot it fails loudly instead of querying once per project).
 
 
+StoredCorrection = TypeVar("StoredCorrection")
+"""A ``reports.models.Correction``, or anything with its ``field`` and ``fiscal_year``."""
+
+
+def applicable(
+    corrections: Iterable[StoredCorrection], field: str, fiscal_year: int | None = None
+) -> list[StoredCorrection]:
+    """Those of a project's corrections that apply to its ``field``: a name or
+    content correction in every year, a status correction in its own year only."""
+    return [
+        c
+        for c in corrections
+        if c.field == field and (field != "status" or c.fiscal_year == fiscal_year)
+    ]
+
+
 def project_reading(project, field: str) -> Reading:
     """``field`` (``name`` or ``content``) of a project, with its corrections."""
-    return reading(
-        getattr(project, field), [c for c in project.correction_list if c.field == field]
-    )
+    return reading(getattr(project, field), applicable(project.correction_list, field))
 
 
 def status_reading(status) -> Reading:
     """A status's 実施状況, with the corrections of that project and year."""
     return reading(
         status.status_text,
-        [
-            c
-            for c in status.project.correction_list
-            if c.field == "status" and c.fiscal_year == status.fiscal_year
-        ],
+        applicable(status.project.correction_list, "status", status.fiscal_year),
     )
