@@ -32,9 +32,10 @@ from reports.models import (
     Plan,
     PolicyDirection,
     Project,
+    SearchBlock,
+    SearchPostings,
     StatusDepartment,
     StatusSearchDocument,
-    StatusSearchGrams,
 )
 
 Progress = Callable[[str, int, int | None], None]
@@ -596,7 +597,8 @@ ANALYSED_MODELS = (
     AnnualStatus,
     StatusDepartment,
     StatusSearchDocument,
-    StatusSearchGrams,
+    SearchBlock,
+    SearchPostings,
 )
 
 

@@ -1,29 +1,35 @@
-"""Writes the search documents (``StatusSearchDocument``) of given statuses.
+"""Writes the search documents (``StatusSearchDocument``) of given statuses
+and the blocks of the search index that hold them (``SearchBlock``,
+``SearchPostings``; layout in ``reports.search_index``).
 
 Called by the loader inside its transaction, after statuses and their
 department links are written, so a document never describes an old text.
 """
 
+import secrets
 from collections.abc import Iterable
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Model
 
+from reports import search_index
 from reports.corrections import applicable, reading
 from reports.models import (
     AnnualStatus,
     Correction,
+    SearchBlock,
+    SearchPostings,
     StatusDepartment,
     StatusSearchDocument,
-    StatusSearchGrams,
 )
 from reports.search import DOCUMENT_COLUMNS, DocumentTexts, Readings, document_fields
-
-INDEX_NAME = "status_search_grams"
-PENDING_LIST_LIMIT_KB = 256 * 1024
-"""The GIN index gathers new entries in a pending list and merges them in one
-pass (``gin_clean_pending_list``) before the transaction ends: many times
-faster than inserting each document's entries into the index one by one."""
+from reports.search_index import (
+    DEPARTMENT_LINK,
+    STATUS_COLUMNS,
+    IndexedDocument,
+    block_postings,
+)
 
 
 def status_document_texts(status_ids: Iterable[int]) -> dict[int, DocumentTexts]:
@@ -68,53 +74,137 @@ def status_document_texts(status_ids: Iterable[int]) -> dict[int, DocumentTexts]
     }
 
 
-def array_literal(items: list[str]) -> str:
-    """A PostgreSQL array literal of ``items``, each quoted: COPY takes it as text."""
-    flat = "".join(items)
-    if '"' not in flat and "\\" not in flat:
-        return '{"' + '","'.join(items) + '"}' if items else "{}"
-    quoted = (item.replace("\\", "\\\\").replace('"', '\\"') for item in items)
-    return "{" + ",".join(f'"{item}"' for item in quoted) + "}"
-
-
 BATCH_SIZE = 5000
 """Statuses read and written at a time: bounds the memory of a large import."""
 
 
 def search_documents_rebuild(*, status_ids: Iterable[int]) -> int:
-    """Replace the documents and grams of ``status_ids``; return how many were written.
+    """Replace the documents of ``status_ids`` and the index blocks that hold
+    them; return how many documents were written.
 
-    Runs in the caller's transaction when there is one (the loader's); the
-    index's pending list is merged before returning, so searches right after
-    see an index without a backlog."""
-    ids = list(status_ids)
+    Runs in the caller's transaction when there is one (the loader's), and is
+    atomic on its own too: a status's document and its postings are never half
+    rewritten. A status keeps its position in the index; a new one is appended
+    to its plan's last block."""
+    ids = sorted(set(status_ids))
     written = 0
-    # Atomic on its own too: the documents of a status are never half rewritten,
-    # and ``SET LOCAL`` needs a transaction.
+    touched: set[tuple[int, int]] = set()
+    next_ordinals: dict[int, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL gin_pending_list_limit = {PENDING_LIST_LIMIT_KB}")
         for start in range(0, len(ids), BATCH_SIZE):
-            written += _rewrite(cursor, ids[start : start + BATCH_SIZE])
-        if written:
-            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [INDEX_NAME])
-        cursor.execute("RESET gin_pending_list_limit")
+            written += _rewrite(cursor, ids[start : start + BATCH_SIZE], next_ordinals, touched)
+        for plan_id, number in sorted(touched):
+            search_block_rebuild(cursor, plan_id=plan_id, number=number)
     return written
 
 
-def _rewrite(cursor, status_ids: list[int]) -> int:
+def search_documents_repair() -> int:
+    """Write the documents of statuses that have none (after the index's
+    tables were recreated by a migration); return how many."""
+    missing = AnnualStatus.objects.filter(search_document__isnull=True).values_list("pk", flat=True)
+    return search_documents_rebuild(status_ids=list(missing))
+
+
+def _next_ordinals(cursor, plan_ids: set[int], next_ordinals: dict[int, int]) -> None:
+    """Lock the plans (two imports of one plan append one after the other) and
+    read the first free position of each."""
+    new = sorted(plan_ids - next_ordinals.keys())
+    if not new:
+        return
+    cursor.execute("SELECT id FROM reports_plan WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [new])
+    cursor.execute(
+        "SELECT plan_id, max(ordinal) FROM reports_statussearchdocument"
+        " WHERE plan_id = ANY(%s) GROUP BY plan_id",
+        [new],
+    )
+    found = dict(cursor.fetchall())
+    for plan_id in new:
+        next_ordinals[plan_id] = found[plan_id] + 1 if plan_id in found else 0
+
+
+def _rewrite(
+    cursor,
+    status_ids: list[int],
+    next_ordinals: dict[int, int],
+    touched: set[tuple[int, int]],
+) -> int:
     texts = status_document_texts(status_ids)
-    StatusSearchDocument.objects.filter(status_id__in=status_ids).delete()
-    StatusSearchGrams.objects.filter(status_id__in=status_ids).delete()
-    documents: list[list[object]] = []
-    with cursor.cursor.copy(_copy_sql(StatusSearchGrams, ["grams"])) as copy:
+    plans = dict(
+        AnnualStatus.objects.filter(pk__in=status_ids).values_list("pk", "project__plan_id")
+    )
+    _next_ordinals(cursor, set(plans.values()), next_ordinals)
+    documents = StatusSearchDocument.objects.filter(status_id__in=status_ids)
+    ordinals = dict(documents.values_list("status_id", "ordinal"))
+    documents.delete()
+    with cursor.cursor.copy(_copy_sql(StatusSearchDocument, DOCUMENT_COPY_COLUMNS)) as copy:
         for pk, document in texts.items():
+            plan_id = plans[pk]
+            ordinal = ordinals.get(pk)
+            if ordinal is None:
+                ordinal = next_ordinals[plan_id]
+                next_ordinals[plan_id] += 1
             fields = document_fields(document)
-            copy.write_row([pk, array_literal(fields["grams"])])
-            documents.append([pk, *(fields[c] for c in DOCUMENT_COLUMNS)])
-    with cursor.cursor.copy(_copy_sql(StatusSearchDocument, DOCUMENT_COLUMNS)) as copy:
-        for row in documents:
-            copy.write_row(row)
+            copy.write_row([pk, plan_id, ordinal, *(fields[c] for c in DOCUMENT_COLUMNS)])
+            touched.add((plan_id, ordinal // search_index.BLOCK_SIZE))
     return len(texts)
+
+
+DOCUMENT_COPY_COLUMNS = ("plan_id", "ordinal", *DOCUMENT_COLUMNS)
+
+_BLOCK_DOCUMENTS = """
+SELECT d.ordinal, d.status_id, d.text, d.name_end, d.content_end, d.status_end, d.length,
+       s.fiscal_year, p.number, pd.goal_id, p.direction_id
+FROM reports_statussearchdocument d
+JOIN reports_annualstatus s ON s.id = d.status_id
+JOIN reports_project p ON p.id = s.project_id
+JOIN reports_policydirection pd ON pd.id = p.direction_id
+WHERE d.plan_id = %s AND d.ordinal >= %s AND d.ordinal < %s
+ORDER BY d.ordinal
+"""
+
+_BLOCK_DEPARTMENTS = """
+SELECT d.ordinal, sd.department_id
+FROM reports_statussearchdocument d
+JOIN reports_statusdepartment sd ON sd.status_id = d.status_id
+WHERE d.plan_id = %s AND d.ordinal >= %s AND d.ordinal < %s
+ORDER BY d.ordinal, sd.position
+"""
+
+
+def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
+    """Rewrite one block of a plan's index from the documents now in it."""
+    first = number * search_index.BLOCK_SIZE
+    bounds = [plan_id, first, first + search_index.BLOCK_SIZE]
+    cursor.execute(_BLOCK_DOCUMENTS, bounds)
+    rows = cursor.fetchall()
+    cursor.execute(_BLOCK_DEPARTMENTS, bounds)
+    links = cursor.fetchall()
+    SearchBlock.objects.filter(plan_id=plan_id, number=number).delete()
+    SearchPostings.objects.filter(plan_id=plan_id, block=number).delete()
+    if not rows:
+        return
+    statuses = np.zeros(search_index.BLOCK_SIZE, dtype=STATUS_COLUMNS)
+    for ordinal, status_id, _, _, _, _, length, year, project_number, goal, direction in rows:
+        statuses[ordinal - first] = (status_id, year, project_number, goal, direction, length)
+    departments = np.array(
+        [(ordinal - first, department) for ordinal, department in links], dtype=DEPARTMENT_LINK
+    )
+    SearchBlock.objects.create(
+        plan_id=plan_id,
+        number=number,
+        version=secrets.randbits(62),
+        statuses=statuses.tobytes(),
+        departments=departments.tobytes(),
+    )
+    postings = block_postings(
+        IndexedDocument(ordinal - first, text, name_end, content_end, status_end)
+        for ordinal, _, text, name_end, content_end, status_end, *_ in rows
+    )
+    with cursor.cursor.copy(
+        "COPY reports_searchpostings (plan_id, block, gram, postings) FROM STDIN"
+    ) as copy:
+        for gram, packed in postings.items():
+            copy.write_row((plan_id, number, gram, packed))
 
 
 def _copy_sql(model: type[Model], columns: Iterable[str]) -> str:

@@ -16,7 +16,6 @@ from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.http import require_safe
 
 from reports import exports, selectors, serializers
-from reports.filters import SEARCH_ORDER, search_rank
 from reports.openapi import openapi_document
 from reports.search import SearchQuery, highlight, highlight_snippets
 
@@ -154,15 +153,12 @@ def status_list(request: HttpRequest, slug: str) -> JsonResponse:
                 for message in messages
             )
         )
-    statuses = filterset.qs
-    query = filterset.search_query  # set by ``qs`` when there is a keyword
+    query = filterset.search_query
     if query is None:
-        values = exports.status_export_values(statuses=statuses)
+        values = exports.status_export_values(statuses=filterset.qs)
         return _paginated(request, values, exports.export_record)
-    values = exports.status_export_values(
-        statuses=statuses.annotate(**search_rank(query)), order=SEARCH_ORDER
-    )
-    return _paginated(request, values, partial(_searched_record, query=query))
+    ranked = selectors.ranked_status_values(filterset=filterset)
+    return _paginated(request, ranked, partial(_searched_record, query=query))
 
 
 def _searched_record(values: tuple[Any, ...], *, query: SearchQuery) -> dict[str, Any]:

@@ -11,22 +11,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
-from django.db import connection
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Greatest, Replace, StrIndex
-from django.db.models.lookups import LessThanOrEqual
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from importers.eras import fiscal_year_label
 from reports.models import (
@@ -36,9 +22,9 @@ from reports.models import (
     DepartmentSuccession,
     PolicyDirection,
     StatusDepartment,
-    StatusSearchGrams,
 )
-from reports.search import EXACT_GRAM_LENGTH, QueryError, SearchQuery, parse_query
+from reports.search import QueryError, SearchQuery, parse_query
+from reports.search_engine import Conditions, DepartmentCondition, KeywordMatches
 from reports.templatetags.plan_format import goal_numeral
 
 KEYWORD_MAX_LENGTH = 100
@@ -48,6 +34,7 @@ KEYWORD_MAX_LENGTH = 100
 class StatusFilterOptions:
     """What a plan's filter can choose from, read once per request."""
 
+    plan_id: int
     goals: list[BasicGoal]
     directions: list[PolicyDirection]
     """With ``goal`` selected."""
@@ -84,89 +71,6 @@ def department_q(*, department_id: int, links: list[DepartmentSuccession]) -> Q:
             fiscal_year__gte=link.effective_fiscal_year,
         )
     return q
-
-
-COMMON_GRAM_FREQUENCY = 0.1
-"""A gram in at least this share of the documents is not looked up in the
-index: reading its entries and then nearly every page of the table costs more
-than checking each document's text directly."""
-
-
-def common_grams(grams: list[str]) -> frozenset[str]:
-    """Those of ``grams`` that the planner's statistics (``ANALYZE``, run by
-    every import) count as common; one query."""
-    table = StatusSearchGrams._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
-            " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'grams'",
-            [table],
-        )
-        row = cursor.fetchone()
-    if row is None or row[0] is None:
-        return frozenset()
-    frequencies = dict(zip(row[0], row[1], strict=False))
-    return frozenset(g for g in grams if frequencies.get(g, 0) >= COMMON_GRAM_FREQUENCY)
-
-
-def keyword_q(query: SearchQuery, *, common: frozenset[str] = frozenset()) -> Q:
-    """Statuses whose folded texts contain every term and no excluded one.
-
-    The GIN index on the documents' grams finds the candidates (a text holding a
-    term holds each of its pairs of characters), except for ``common`` grams,
-    which would select most of the table anyway; a ``LIKE`` on the folded text
-    (case-sensitive: the texts are folded) then keeps exactly those that
-    contain each term. A term of one or two characters is an index entry
-    itself, so when its gram was looked up no re-check is needed."""
-    looked_up = [g for g in query.grams if g not in common]
-    q = Q(search_grams__grams__contains=looked_up) if looked_up else Q()
-    for term in query.include:
-        exact = len(term) <= EXACT_GRAM_LENGTH and term not in common
-        if not exact:
-            q &= Q(search_document__text__contains=term)
-    for term in query.exclude:
-        q &= ~Q(search_document__text__contains=term)
-    return q
-
-
-class OctetLength(Func):
-    """The length of a text in bytes: constant time, where ``Length`` counts characters."""
-
-    function = "OCTET_LENGTH"
-    output_field = IntegerField()
-
-
-def search_rank(query: SearchQuery) -> dict[str, object]:
-    """Annotations that order search results: where the terms are, then how
-    much of the status's text they cover.
-
-    A term's weight is that of the heaviest field holding it: project name 8,
-    事業内容 4, 実施状況 2, department names 1. The document joins the fields in
-    that order, so one ``strpos`` (the first occurrence) says which it is
-    (``reports.search.field_weight`` is the same rule in Python). Coverage is
-    the share of the text's characters inside occurrences of the terms,
-    counted in bytes (``octet_length`` is constant time; ``length`` is not)."""
-    weight = Value(0)
-    covered = Value(0.0)
-    document = "search_document"
-    text = F(f"{document}__text")
-    for term in query.include:
-        position = StrIndex(text, Value(term))
-        weight = weight + Case(
-            When(LessThanOrEqual(position, F(f"{document}__name_end")), then=Value(8)),
-            When(LessThanOrEqual(position, F(f"{document}__content_end")), then=Value(4)),
-            When(LessThanOrEqual(position, F(f"{document}__status_end")), then=Value(2)),
-            default=Value(1),
-        )
-        removed = OctetLength(text) - OctetLength(Replace(text, Value(term), Value("")))
-        chars_per_byte = len(term) / len(term.encode())
-        covered = covered + Cast(removed, FloatField()) * Value(chars_per_byte)
-    coverage = covered / Cast(Greatest(F(f"{document}__length"), Value(1)), FloatField())
-    return {"search_weight": weight, "search_coverage": coverage}
-
-
-SEARCH_ORDER = ("-search_weight", "-search_coverage", "-fiscal_year", "project__number", "pk")
-"""Best match first; ties newest year first, then in the plan's order."""
 
 
 def validate_query(value: str) -> None:
@@ -218,9 +122,7 @@ class StatusFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, options: StatusFilterOptions, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.options = options
-        self.search_query: SearchQuery | None = None
-        self._common_grams: frozenset[str] = frozenset()
-        """The parsed keyword, once the keyword filter has run."""
+        self._keyword_matches: KeywordMatches | None = None
         self._departments = {d.name: d for d in options.departments}
         self.filters["goal"].extra["choices"] = [
             (str(g.number), f"基本目標{goal_numeral(g.number)} {g.title}") for g in options.goals
@@ -255,10 +157,63 @@ class StatusFilter(django_filters.FilterSet):
         return queryset.filter(fiscal_year=int(value))
 
     def filter_keyword(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if self.search_query is None:
-            self.search_query = parse_query(value)
-            self._common_grams = common_grams(self.search_query.grams)
-        return queryset.filter(keyword_q(self.search_query, common=self._common_grams))
+        ids = self.keyword_matches().status_ids()
+        return queryset.filter(pk__in=RawSQL("SELECT unnest(%s::integer[])", [ids]))
+
+    @property
+    def search_query(self) -> SearchQuery | None:
+        """The parsed keyword of a valid form; ``None`` without one."""
+        matches = self.keyword_matches()
+        return matches.query if matches is not None else None
+
+    def keyword_matches(self) -> KeywordMatches | None:
+        """The plan's statuses matching the keyword alone (read once), or ``None``
+        when there is no keyword."""
+        if not self.is_bound or not self.form.is_valid() or not self.form.cleaned_data.get("q"):
+            return None
+        if self._keyword_matches is None:
+            query = parse_query(self.form.cleaned_data["q"])
+            self._keyword_matches = KeywordMatches(self.options.plan_id, query)
+        return self._keyword_matches
+
+    def conditions(self, *, excluded: str | None = None) -> Conditions:
+        """The active filters other than the keyword (and ``excluded``), by id."""
+        chosen = {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if value and name not in ("q", excluded)
+        }
+        department = chosen.get("department")
+        return Conditions(
+            goal=next(
+                (g.pk for g in self.options.goals if str(g.number) == chosen.get("goal")), None
+            ),
+            direction=next(
+                (
+                    d.pk
+                    for d in self.options.directions
+                    if direction_key(d) == chosen.get("direction")
+                ),
+                None,
+            ),
+            department=(
+                self._department_condition(self._departments[department]) if department else None
+            ),
+            fiscal_year=int(chosen["year"]) if "year" in chosen else None,
+        )
+
+    def department_conditions(self) -> list[DepartmentCondition]:
+        """Each department option as a condition, in the options' order."""
+        return [self._department_condition(d) for d in self.options.departments]
+
+    def _department_condition(self, department: Department) -> DepartmentCondition:
+        return DepartmentCondition(
+            department=department.pk,
+            predecessors=tuple(
+                (link.predecessor_id, link.effective_fiscal_year)
+                for link in self.options.predecessor_links.get(department.pk, [])
+            ),
+        )
 
     def queryset_without(self, excluded: str) -> QuerySet:
         """The statuses matching every active filter except ``excluded``: the base

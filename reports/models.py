@@ -1,7 +1,5 @@
 """The plan, its structure, and the yearly status of each project."""
 
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 
@@ -244,8 +242,8 @@ class StatusSearchDocument(models.Model):
     The first occurrence of a term in ``text`` is in the heaviest field that
     holds it; the ``*_end`` offsets say which field that is. Derived data: the
     loader rewrites a status's document whenever what it is made from changes.
-    Kept narrow (the grams live in ``StatusSearchGrams``), so that checking
-    every document's text, for a term most of them hold, reads little."""
+    ``ordinal`` is the status's position in its plan's search index
+    (``SearchBlock``, ``SearchPostings``): given once, kept while the status lasts."""
 
     status = models.OneToOneField(
         AnnualStatus,
@@ -253,6 +251,8 @@ class StatusSearchDocument(models.Model):
         primary_key=True,
         related_name="search_document",
     )
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    ordinal = models.PositiveIntegerField()
     text = models.TextField()
     """The folded fields joined by line breaks; what matches are checked against."""
     length = models.PositiveIntegerField()
@@ -265,6 +265,9 @@ class StatusSearchDocument(models.Model):
     class Meta:
         verbose_name = "検索用の文書"
         verbose_name_plural = "検索用の文書"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "ordinal"], name="search_document_ordinal")
+        ]
 
     def __str__(self) -> str:
         return f"検索用: {self.status_id}"
@@ -286,25 +289,54 @@ class StatusSearchDocument(models.Model):
         return self.text[self.status_end + 1 :]
 
 
-class StatusSearchGrams(models.Model):
-    """Every character and every pair of adjacent characters of a status's
-    search document, under a GIN index: what finds the candidates of a query."""
+class SearchBlock(models.Model):
+    """What each position of one block of a plan's search index stands for.
 
-    status = models.OneToOneField(
-        AnnualStatus,
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="search_grams",
-    )
-    grams = ArrayField(models.TextField())
+    A block holds ``reports.search_index.BLOCK_SIZE`` consecutive ordinals. Its
+    columns are packed arrays (``reports.search_index.BLOCK_COLUMNS``): per
+    position the status, its fiscal year, project number, goal, direction and
+    document length; per department link the position and the department.
+    Derived data, rewritten with the block's postings."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField()
+    version = models.BigIntegerField()
+    """New with every rewrite: tells a process that its copy of the columns is old."""
+    statuses = models.BinaryField()
+    departments = models.BinaryField()
 
     class Meta:
-        verbose_name = "検索用の文字の組"
-        verbose_name_plural = "検索用の文字の組"
-        indexes = [GinIndex(fields=["grams"], name="status_search_grams")]
+        verbose_name = "検索索引のブロック"
+        verbose_name_plural = "検索索引のブロック"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="search_block_number")
+        ]
 
     def __str__(self) -> str:
-        return f"検索用の文字の組: {self.status_id}"
+        return f"検索索引のブロック: {self.plan_id}/{self.number}"
+
+
+class SearchPostings(models.Model):
+    """Where one gram (a character, or a pair of adjacent characters, of the
+    folded documents) occurs in one block of a plan's search index: for each
+    document holding it, the position in the block, how many times it occurs
+    and the weight of the heaviest field holding it
+    (``reports.search_index.POSTING``)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    gram = models.TextField()
+    block = models.PositiveIntegerField()
+    postings = models.BinaryField()
+
+    class Meta:
+        verbose_name = "検索索引の出現位置"
+        verbose_name_plural = "検索索引の出現位置"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "gram", "block"], name="search_postings_gram")
+        ]
+
+    def __str__(self) -> str:
+        return f"検索索引: {self.gram}"
 
 
 class Correction(models.Model):

@@ -3,6 +3,7 @@ stays the same whatever the size of the data."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -12,17 +13,18 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.expressions import RawSQL
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString
 
 from reports.corrections import Reading, project_reading, status_reading
+from reports.exports import status_export_values
 from reports.filters import (
-    SEARCH_ORDER,
     StatusFilter,
     StatusFilterOptions,
     department_q,
-    search_rank,
+    direction_key,
 )
 from reports.models import (
     AnnualStatus,
@@ -37,6 +39,7 @@ from reports.models import (
     StatusDepartment,
 )
 from reports.search import SearchQuery, highlight, highlight_snippets
+from reports.search_engine import RankedStatuses
 
 
 def plan_list() -> QuerySet[Plan]:
@@ -333,6 +336,7 @@ def status_filter_options(*, plan: Plan) -> StatusFilterOptions:
     ):
         links[link.successor_id].append(link)
     return StatusFilterOptions(
+        plan_id=plan.pk,
         goals=list(BasicGoal.objects.filter(plan=plan).order_by("number")),
         directions=list(
             PolicyDirection.objects.filter(goal__plan=plan)
@@ -378,8 +382,8 @@ class Facet:
 
 def status_facets(*, filterset: StatusFilter) -> list[Facet]:
     """For each filter, how many statuses each of its options would give,
-    combined with the other active filters (one query per filter)."""
-    options = filterset.options
+    combined with the other active filters: one query per filter, or, with a
+    keyword, counted over its matches in the search index."""
     chosen = filterset.form.cleaned_data
 
     def facet(name: str, label: str, values: list[tuple[str, str]], counts: dict[str, int]):
@@ -392,6 +396,24 @@ def status_facets(*, filterset: StatusFilter) -> list[Facet]:
             ],
         )
 
+    if filterset.search_query is not None:
+        goal_counts, direction_counts, department_counts, year_counts = _keyword_facet_counts(
+            filterset
+        )
+    else:
+        goal_counts, direction_counts, department_counts, year_counts = _facet_counts(filterset)
+    fields = filterset.form.fields
+    return [
+        facet("goal", "基本目標", fields["goal"].choices[1:], goal_counts),
+        facet("direction", "施策の方向", fields["direction"].choices[1:], direction_counts),
+        facet("department", "担当課", fields["department"].choices[1:], department_counts),
+        facet("year", "年度", fields["year"].choices[1:], year_counts),
+    ]
+
+
+def _facet_counts(filterset: StatusFilter) -> tuple[dict[str, int], ...]:
+    """Each filter's counts under the other active filters, counted by the database."""
+    options = filterset.options
     goal_counts = {
         str(row["project__direction__goal__number"]): row["n"]
         for row in filterset.queryset_without("goal")
@@ -433,13 +455,31 @@ def status_facets(*, filterset: StatusFilter) -> list[Facet]:
             )
         department_counts[department.name] = len(found)
 
-    fields = filterset.form.fields
-    return [
-        facet("goal", "基本目標", fields["goal"].choices[1:], goal_counts),
-        facet("direction", "施策の方向", fields["direction"].choices[1:], direction_counts),
-        facet("department", "担当課", fields["department"].choices[1:], department_counts),
-        facet("year", "年度", fields["year"].choices[1:], year_counts),
-    ]
+    return goal_counts, direction_counts, department_counts, year_counts
+
+
+def _keyword_facet_counts(filterset: StatusFilter) -> tuple[dict[str, int], ...]:
+    """Each filter's counts among the keyword's matches, under the other active filters."""
+    options = filterset.options
+    matches = filterset.keyword_matches()
+
+    def mask_without(name: str):
+        return matches.mask(filterset.conditions(excluded=name))
+
+    goals = {g.pk: str(g.number) for g in options.goals}
+    directions = {d.pk: direction_key(d) for d in options.directions}
+    by_goal = matches.counts_by("goal", mask_without("goal"))
+    by_direction = matches.counts_by("direction", mask_without("direction"))
+    by_year = matches.counts_by("fiscal_year", mask_without("year"))
+    by_department = matches.department_counts(
+        filterset.department_conditions(), mask_without("department")
+    )
+    return (
+        {goals[pk]: n for pk, n in by_goal.items() if pk in goals},
+        {directions[pk]: n for pk, n in by_direction.items() if pk in directions},
+        {d.name: by_department[d.pk] for d in options.departments},
+        {str(year): n for year, n in by_year.items()},
+    )
 
 
 @dataclass(frozen=True)
@@ -535,20 +575,17 @@ def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> P
     """One page of the filtered statuses: best match first when there is a
     keyword, else newest year first, in the plan's order.
 
-    With a keyword, the ranking runs over the statuses' ids alone and only the
-    page's twenty statuses are then read in full."""
-    statuses = filterset.qs
-    query = filterset.search_query  # set while the keyword filter runs, by ``qs``
+    With a keyword, the search index ranks the matches
+    (``reports.search_engine``) and only the page's twenty statuses are read."""
+    query = filterset.search_query
     if query is None:
         paginator = Paginator(
-            _result_relations(statuses).order_by("-fiscal_year", "project__number", "pk"),
+            _result_relations(filterset.qs).order_by("-fiscal_year", "project__number", "pk"),
             STATUSES_PER_PAGE,
         )
         return paginator.page(_page_number(page_number, paginator))
-    ranked = (
-        statuses.annotate(**search_rank(query)).order_by(*SEARCH_ORDER).values_list("pk", flat=True)
-    )
-    paginator = Paginator(ranked, STATUSES_PER_PAGE)
+    matches = filterset.keyword_matches()
+    paginator = Paginator(matches.ranked(matches.mask(filterset.conditions())), STATUSES_PER_PAGE)
     page = paginator.page(_page_number(page_number, paginator))
     ids = list(page.object_list)
     loaded = _result_relations(AnnualStatus.objects.filter(pk__in=ids)).in_bulk()
@@ -556,6 +593,32 @@ def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> P
     for status in page.object_list:
         status.search_snippets = search_snippets(status=status, query=query)
     return page
+
+
+class RankedStatusValues:
+    """The keyword's matches under the filters, best first, as export value
+    tuples (``reports.exports``), read a page at a time."""
+
+    def __init__(self, ranked: RankedStatuses) -> None:
+        self.ranked = ranked
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    def __getitem__(self, page: slice) -> list[tuple[Any, ...]]:
+        ids = self.ranked[page]
+        position = RawSQL("array_position(%s::integer[], reports_annualstatus.id)", [ids])
+        return list(
+            status_export_values(
+                statuses=AnnualStatus.objects.filter(pk__in=ids), order=(position.asc(),)
+            )
+        )
+
+
+def ranked_status_values(*, filterset: StatusFilter) -> RankedStatusValues:
+    """A keyword search's results for the API, in the filter page's order."""
+    matches = filterset.keyword_matches()
+    return RankedStatusValues(matches.ranked(matches.mask(filterset.conditions())))
 
 
 # The JSON API's lists, in a stable order.

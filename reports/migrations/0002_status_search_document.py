@@ -5,7 +5,7 @@ import django.contrib.postgres.indexes
 import django.db.models.deletion
 from django.db import migrations, models
 
-from reports.search import DOCUMENT_COLUMNS, DocumentTexts, document_fields
+from reports.search import DOCUMENT_COLUMNS, DocumentTexts, document_fields, grams
 
 
 def backfill(apps, schema_editor):
@@ -19,7 +19,7 @@ def backfill(apps, schema_editor):
         "status_id", "department__name"
     ):
         departments.setdefault(status_id, []).append(name)
-    documents, grams = [], []
+    documents, grams_rows = [], []
     for pk, name, content, status_text in AnnualStatus.objects.order_by("pk").values_list(
         "pk", "project__name", "project__content", "status_text"
     ):
@@ -34,9 +34,9 @@ def backfill(apps, schema_editor):
         documents.append(
             StatusSearchDocument(status_id=pk, **{c: fields[c] for c in DOCUMENT_COLUMNS})
         )
-        grams.append(StatusSearchGrams(status_id=pk, grams=fields["grams"]))
+        grams_rows.append(StatusSearchGrams(status_id=pk, grams=grams(fields["text"])))
     StatusSearchDocument.objects.bulk_create(documents, batch_size=1000)
-    StatusSearchGrams.objects.bulk_create(grams, batch_size=1000)
+    StatusSearchGrams.objects.bulk_create(grams_rows, batch_size=1000)
     if documents:
         schema_editor.execute("ANALYZE reports_statussearchdocument, reports_statussearchgrams")
 

@@ -18,8 +18,10 @@ QUERIES = {
     "fiscal_year": 5,  # plan, statuses, departments, corrections, years
     # plan, five option lists, count, page, departments, corrections, four facets
     "filter": 14,
-    # plus the gram statistics, and the ranked ids before the page's statuses
-    "filter_combined": 16,
+    # plan, five option lists, the index's block versions and columns, the
+    # keyword's postings, then the page's statuses, departments, corrections;
+    # the count and the facets come from the index
+    "filter_combined": 12,
     "filter_bad_parameter": 6,  # plan and the option lists; nothing else runs
     "department_index": 3,  # departments, predecessor links, successor links
     "department": 6,  # department, its two kinds of links, statuses, departments, corrections

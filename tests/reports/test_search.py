@@ -5,11 +5,21 @@ import random
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from importers.search_index import search_documents_rebuild
+from reports import search_index
 from reports.corrections import reading
-from reports.filters import SEARCH_ORDER, StatusFilter, common_grams, keyword_q, search_rank
-from reports.models import AnnualStatus, Project, StatusDepartment, StatusSearchDocument
+from reports.filters import StatusFilter
+from reports.models import (
+    AnnualStatus,
+    Plan,
+    Project,
+    SearchBlock,
+    SearchPostings,
+    StatusDepartment,
+    StatusSearchDocument,
+)
 from reports.search import (
     QueryError,
     field_weight,
@@ -21,7 +31,9 @@ from reports.search import (
     snippet_segments,
     text_matches,
 )
+from reports.search_engine import Conditions, KeywordMatches
 from reports.selectors import plan_statuses, status_filter_options
+from tests.conftest import OLD_NAME_FOR_PROJECT_18
 from tests.reports.corpus import synthetic_plan
 from tests.reports.html import main_of, parse
 
@@ -61,14 +73,21 @@ def brute_force(query_text: str, folded: dict[int, str] | None = None) -> set[in
     return {pk for pk, text in folded.items() if text_matches(text, query)}
 
 
-def searched(query_text: str, *, common: bool = False) -> set[int]:
-    """The statuses the search finds; ``common`` checks every gram on the text
-    instead of the index, as it does for grams most documents hold."""
+def searched(query_text: str) -> set[int]:
+    """The statuses the search index finds, in every plan."""
     query = parse_query(query_text)
-    grams = frozenset(query.grams) if common else frozenset()
-    return set(
-        AnnualStatus.objects.filter(keyword_q(query, common=grams)).values_list("pk", flat=True)
-    )
+    return {pk for plan in Plan.objects.all() for pk in KeywordMatches(plan.pk, query).status_ids()}
+
+
+SMALL_BLOCK = 64
+"""Blocks this small spread the test corpora over many blocks."""
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """The index rewritten in blocks of ``SMALL_BLOCK`` documents."""
+    monkeypatch.setattr(search_index, "BLOCK_SIZE", SMALL_BLOCK)
+    search_documents_rebuild(status_ids=AnnualStatus.objects.values_list("pk", flat=True))
 
 
 def full_width(text: str) -> str:
@@ -104,13 +123,10 @@ def all_texts() -> list[str]:
 
 
 @pytest.mark.django_db
-def test_search_finds_exactly_what_a_brute_force_scan_finds(seeded):
+def test_search_finds_exactly_what_a_brute_force_scan_finds(seeded, small_blocks):
     synthetic_plan(projects=150, years=4, seed=7)
     assert AnnualStatus.objects.count() == 57 + 600
-    # Statistics of the test's own rows: once autovacuum has analyzed the empty
-    # tables, the planner takes them for empty and nests loops over every status.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    assert SearchBlock.objects.count() == 1 + 600 // SMALL_BLOCK + 1
     rng = random.Random(20261129)
     queries = random_queries(rng, all_texts(), 360)
     queries += ["相談", "DV", "ＤＶ", "ｄｖ", "デ-タ", "データ", "ﾃﾞｰﾀ", "相", "課", "全庁"]
@@ -120,33 +136,32 @@ def test_search_finds_exactly_what_a_brute_force_scan_finds(seeded):
     for query in queries:
         expected = brute_force(query, folded)
         assert searched(query) == expected, query
-        assert searched(query, common=True) == expected, query
         nonempty += bool(expected)
     # Substrings of the data: almost all find something.
     assert nonempty >= 360
 
 
 @pytest.mark.django_db
-def test_grams_most_documents_hold_are_checked_on_the_text(seeded):
+def test_the_filter_queryset_holds_exactly_the_keyword_matches(seeded):
     plan = synthetic_plan(projects=50, years=2, seed=5)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE reports_statussearchdocument")
-    # Every synthetic department name ends in 課; ぴ is in no text at all.
-    assert common_grams(["課", "ぴ"]) == {"課"}
     folded = folded_statuses()
     in_plan = set(AnnualStatus.objects.filter(project__plan=plan).values_list("pk", flat=True))
-    found_any = 0
-    for text in ("課", "課 相談", "相談 -課", "相談 -ア", "担当課"):
-        filterset = StatusFilter(
-            {"q": text},
-            queryset=plan_statuses(plan=plan),
-            options=status_filter_options(plan=plan),
+    in_2021 = set(
+        AnnualStatus.objects.filter(project__plan=plan, fiscal_year=2021).values_list(
+            "pk", flat=True
         )
-        assert filterset.is_valid()
-        found = set(filterset.qs.values_list("pk", flat=True))
-        assert found == brute_force(text, folded) & in_plan, text
-        found_any += bool(found)
-    assert found_any >= 3
+    )
+    found_any = 0
+    for text in ("課", "課 相談", "相談 -課", "相談 -ア", "担当課", '"相談 事業"'):
+        for data, among in (({"q": text}, in_plan), ({"q": text, "year": "2021"}, in_2021)):
+            filterset = StatusFilter(
+                data, queryset=plan_statuses(plan=plan), options=status_filter_options(plan=plan)
+            )
+            assert filterset.is_valid()
+            found = set(filterset.qs.values_list("pk", flat=True))
+            assert found == brute_force(text, folded) & among, data
+            found_any += bool(found)
+    assert found_any >= 5
 
 
 @pytest.mark.django_db
@@ -169,9 +184,13 @@ def test_a_loader_change_rewrites_the_documents(seeded, seed_path, tmp_path):
     later = tmp_path / "later.txt"
     text = seed_path.read_text(encoding="utf-8").replace("データDVの防止・啓発", "虹色の防止")
     later.write_text(text, encoding="utf-8")
+    assert searched("虹色") == set()
+    assert searched("防止") == brute_force("防止")  # the index's columns are now in memory
     call_command("import_status", str(later), plan_slug="saitama-dv-2", stdout=StringIO())
     project = Project.objects.get(name="虹色の防止")
     assert searched("虹色") == {project.statuses.get().pk}
+    for text in ("防止", "データDV", "デートDV"):
+        assert searched(text) == brute_force(text), text
     assert StatusSearchDocument.objects.count() == AnnualStatus.objects.count() == 57
 
 
@@ -315,22 +334,24 @@ def test_header_search_outside_a_plan_goes_to_the_first_plan(client, seeded):
 
 
 @pytest.mark.django_db
-def test_search_uses_the_gram_index_not_a_scan_of_all_statuses(db):
+def test_search_reads_the_index_not_every_status(db):
     plan = synthetic_plan(projects=5000, years=6, seed=3)
     assert AnnualStatus.objects.count() == 30_000
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    filterset = StatusFilter(
-        {"q": "相談事業"},
-        queryset=plan_statuses(plan=plan),
-        options=status_filter_options(plan=plan),
-    )
-    assert filterset.is_valid()
-    plan_text = filterset.qs.explain()
-    assert "status_search_grams" in plan_text
-    assert "Seq Scan on reports_annualstatus" not in plan_text
-    assert "Seq Scan on reports_statussearchdocument" not in plan_text
-    assert "Seq Scan on reports_statussearchgrams" not in plan_text
+    sample = normalise(AnnualStatus.objects.order_by("pk").first().status_text)
+    for text in (sample[0], sample[:2], sample[:5], f"{sample[:2]} -{sample[8:10]}"):
+        with CaptureQueriesContext(connection) as captured:
+            matches = KeywordMatches(plan.pk, parse_query(text))
+        assert len(matches) > 0, text
+        plans = []
+        with connection.cursor() as cursor:
+            for query in captured.captured_queries:
+                cursor.execute("EXPLAIN " + query["sql"])
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        explained = "\n".join(plans)
+        assert "search_postings_gram" in explained, text
+        for table in ("reports_annualstatus", "reports_statussearchdocument"):
+            assert f"Seq Scan on {table}" not in explained, (text, explained)
+        assert "Seq Scan on reports_searchpostings" not in explained, (text, explained)
 
 
 @pytest.mark.django_db
@@ -387,27 +408,35 @@ def test_a_document_knows_where_each_field_ends(seeded):
 
 
 @pytest.mark.django_db
-def test_the_database_ranks_every_match_as_the_rule_in_python_says(seeded):
-    """Weight and coverage of every match of 60 random queries, as computed by
-    the database, against ``field_weight`` and a count of occurrences in Python."""
+def test_the_index_ranks_every_match_as_the_rule_in_python_says(seeded, small_blocks):
+    """The order, weight and coverage of every match of 60 random queries,
+    against ``field_weight``, a count of occurrences and a sort in Python."""
     synthetic_plan(projects=60, years=3, seed=13)
     rng = random.Random(5)
-    documents = {d.status_id: d for d in StatusSearchDocument.objects.all()}
+    documents = {
+        d.status_id: d for d in StatusSearchDocument.objects.select_related("status__project")
+    }
     checked = 0
     for text in random_queries(rng, all_texts(), 60):
         query = parse_query(text)
-        ranked = (
-            AnnualStatus.objects.filter(keyword_q(query))
-            .annotate(**search_rank(query))
-            .values_list("pk", "search_weight", "search_coverage")
-        )
-        for pk, weight, coverage in ranked:
-            document = documents[pk]
-            ends = (document.name_end, document.content_end, document.status_end)
-            assert weight == sum(field_weight(document.text, *ends, t) for t in query.include)
-            covered = sum(document.text.count(t) * len(t) for t in query.include)
-            assert coverage == pytest.approx(covered / max(document.length, 1)), (text, pk)
-            checked += 1
+        for plan in Plan.objects.all():
+            matches = KeywordMatches(plan.pk, query)
+            ranked = matches.ranked(matches.mask(Conditions()))
+            expected = []
+            for pk, document in documents.items():
+                if document.plan_id != plan.pk or not text_matches(document.text, query):
+                    continue
+                ends = (document.name_end, document.content_end, document.status_end)
+                weight = sum(field_weight(document.text, *ends, t) for t in query.include)
+                covered = sum(document.text.count(t) * len(t) for t in query.include)
+                status = document.status
+                key = (-weight, -covered / max(document.length, 1), -status.fiscal_year)
+                expected.append((*key, status.project.number, pk))
+            expected.sort()
+            assert ranked[:] == [row[-1] for row in expected], text
+            assert ranked.weights.tolist() == [-row[0] for row in expected], text
+            assert ranked.coverage.tolist() == [-row[1] for row in expected], text
+            checked += len(expected)
     assert checked > 1000
 
 
@@ -422,12 +451,70 @@ def test_ranked_results_page_through_every_match_once(client, seeded):
     assert len(found) == 33
     assert len(set(found)) == 33
     assert client.get(URL, {"q": "相談", "page": "3"}).status_code == 400
-    ranked = list(
-        AnnualStatus.objects.filter(keyword_q(parse_query("相談")))
-        .annotate(**search_rank(parse_query("相談")))
-        .order_by(*SEARCH_ORDER)
-        .values_list("project__number", flat=True)
-    )
+    plan = Plan.objects.get(slug="saitama-dv-2")
+    matches = KeywordMatches(plan.pk, parse_query("相談"))
+    numbers = dict(AnnualStatus.objects.values_list("pk", "project__number"))
+    ranked = [numbers[pk] for pk in matches.ranked(matches.mask(Conditions()))[:]]
     assert [int(link.rstrip("/").rsplit("/", 1)[1]) for link in found] == ranked
     api = client.get("/api/v1/plans/saitama-dv-2/statuses/", {"q": "相談"}).json()
     assert [r["project_number"] for r in api["results"]] == ranked
+
+
+@pytest.mark.django_db
+def test_keyword_facets_and_pages_count_as_the_database_does(seeded, import_seed_as):
+    """The index's counts (results and every facet option, under every
+    combination of the other filters) against the same counts made by the
+    database from the filter's queryset, including a department whose
+    predecessor is listed in a later year."""
+    from reports.selectors import _facet_counts, _keyword_facet_counts, plan_get
+
+    import_seed_as("平成30年度実施状況", OLD_NAME_FOR_PROJECT_18)
+    plan = plan_get(slug="saitama-dv-2")
+    options = status_filter_options(plan=plan)
+    filters = [
+        {},
+        {"year": "2018"},
+        {"goal": "2"},
+        {"direction": "2-4"},
+        {"department": "市民生活安全課"},
+        {"department": "市民生活安全課", "year": "2017"},
+        {"goal": "1", "department": "男女共同参画課", "year": "2018"},
+    ]
+    compared = 0
+    for text in ("相談", "DV", "課", "相談 -DV", '"DV相談"', "支援", "ぴ"):
+        for chosen in filters:
+            filterset = StatusFilter(
+                {"q": text, **chosen}, queryset=plan_statuses(plan=plan), options=options
+            )
+            assert filterset.is_valid(), filterset.errors
+            matches = filterset.keyword_matches()
+            assert len(matches.ranked(matches.mask(filterset.conditions()))) == (
+                filterset.qs.count()
+            ), (text, chosen)
+            assert _keyword_facet_counts(filterset) == _facet_counts(filterset), (text, chosen)
+            compared += 1
+    assert compared == 49
+
+
+@pytest.mark.django_db
+def test_statuses_without_a_document_are_indexed_by_load_fixtures(seeded):
+    """After a migration recreates the index's tables, ``load_fixtures`` (what
+    ``make run`` calls) indexes every status again; so does ``rebuild_search_index``."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    expected = {text: brute_force(text) for text in ("相談", "デートDV", "データDV", "課")}
+    StatusSearchDocument.objects.all().delete()
+    SearchBlock.objects.all().delete()
+    SearchPostings.objects.all().delete()
+    assert searched("相談") == set()
+    output = StringIO()
+    call_command("load_fixtures", stdout=output)
+    assert "文書のない状況 57 件を索引に追加" in output.getvalue()
+    assert {text: searched(text) for text in expected} == expected
+    output = StringIO()
+    call_command("rebuild_search_index", "--all", stdout=output)
+    assert "57 documents written" in output.getvalue()
+    assert {text: searched(text) for text in expected} == expected
+    assert sorted(StatusSearchDocument.objects.values_list("ordinal", flat=True)) == list(range(57))

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandParser
+
+from importers.search_index import search_documents_rebuild, search_documents_repair
+from reports.models import AnnualStatus
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the search documents and index of statuses that have none "
+        "(after a migration recreated the index), or with --all of every status."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--all", action="store_true", help="rewrite every status's document")
+
+    def handle(self, *args: object, **options: object) -> None:
+        if options["all"]:
+            ids = AnnualStatus.objects.values_list("pk", flat=True)
+            written = search_documents_rebuild(status_ids=list(ids))
+        else:
+            written = search_documents_repair()
+        self.stdout.write(f"検索索引: {written} 件の文書を書きました / {written} documents written")

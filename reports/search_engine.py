@@ -1,0 +1,406 @@
+"""Keyword search over a plan's search index (layout in ``reports.search_index``).
+
+A term's matches come from the postings of its grams, read by index lookups
+(plan, gram): a term of one or two characters is a gram itself, whose postings
+say exactly which documents hold it, how often and in which field first. A
+longer term's candidates hold all of its pairs; their texts are then read and
+checked. Counts, filter options, facet counts and the order of the results are
+computed over the matches' positions with numpy, from the plan's block columns,
+which each process keeps until a block is rewritten.
+
+The order (``ranked``): the sum over the terms of the weight of the heaviest
+field holding each (project name 8, 事業内容 4, 実施状況 2, department names
+1), then coverage (characters inside occurrences of the terms, as
+``str.count`` counts them, per character of the document), then newest year,
+project number and status id. ``reports.search.field_weight`` and
+``coverage`` state the same rule for one document.
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property, reduce
+from threading import Lock
+
+import numpy as np
+from django.db import connection, transaction
+
+from reports import search_index
+from reports.search import SearchQuery, field_weight, query_grams
+from reports.search_index import DEPARTMENT_LINK, POSTING, STATUS_COLUMNS
+
+
+@dataclass(frozen=True)
+class PlanColumns:
+    """What every position of a plan's index stands for (``STATUS_COLUMNS``),
+    and its department links as two parallel arrays."""
+
+    statuses: dict[str, np.ndarray]
+    """Each of ``STATUS_COLUMNS``' fields as an array of its own, by position."""
+    link_ordinals: np.ndarray
+    link_departments: np.ndarray
+
+
+_columns_cache: dict[tuple[str, int], tuple[tuple[tuple[int, int], ...], PlanColumns]] = {}
+_columns_lock = Lock()
+
+
+def plan_columns(plan_id: int) -> PlanColumns:
+    """The plan's block columns, read again only when a block was rewritten
+    (each rewrite gives the block a new ``version``)."""
+    key = (connection.settings_dict["NAME"], plan_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT number, version FROM reports_searchblock WHERE plan_id = %s ORDER BY number",
+            [plan_id],
+        )
+        versions = tuple(cursor.fetchall())
+        cached = _columns_cache.get(key)
+        if cached is not None and cached[0] == versions:
+            return cached[1]
+        cursor.execute(
+            "SELECT number, statuses, departments FROM reports_searchblock"
+            " WHERE plan_id = %s ORDER BY number",
+            [plan_id],
+        )
+        blocks = cursor.fetchall()
+    size = (blocks[-1][0] + 1) * search_index.BLOCK_SIZE if blocks else 0
+    statuses = np.zeros(size, dtype=STATUS_COLUMNS)
+    link_ordinals, link_departments = [], []
+    for number, packed_statuses, packed_departments in blocks:
+        first = number * search_index.BLOCK_SIZE
+        statuses[first : first + search_index.BLOCK_SIZE] = np.frombuffer(
+            packed_statuses, dtype=STATUS_COLUMNS
+        )
+        links = np.frombuffer(packed_departments, dtype=DEPARTMENT_LINK)
+        link_ordinals.append(links["offset"].astype(np.int64) + first)
+        link_departments.append(links["department"].astype(np.int64))
+    columns = PlanColumns(
+        statuses={name: np.ascontiguousarray(statuses[name]) for name in STATUS_COLUMNS.names},
+        link_ordinals=np.concatenate(link_ordinals) if blocks else np.zeros(0, np.int64),
+        link_departments=np.concatenate(link_departments) if blocks else np.zeros(0, np.int64),
+    )
+    with _columns_lock:
+        _columns_cache[key] = (versions, columns)
+    return columns
+
+
+@dataclass(frozen=True)
+class TermMatches:
+    """The documents holding one term: positions (ascending), occurrences and weights."""
+
+    ordinals: np.ndarray
+    counts: np.ndarray
+    weights: np.ndarray
+
+
+_EMPTY = TermMatches(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+
+
+def _postings(plan_id: int, grams: Iterable[str]) -> dict[str, TermMatches]:
+    """The postings of ``grams`` over the whole plan: one indexed read."""
+    found: dict[str, list[tuple[int, np.ndarray]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT gram, block, postings FROM reports_searchpostings"
+            " WHERE plan_id = %s AND gram = ANY(%s) ORDER BY gram, block",
+            [plan_id, sorted(set(grams))],
+        )
+        for gram, block, packed in cursor.fetchall():
+            found.setdefault(gram, []).append((block, np.frombuffer(packed, dtype=POSTING)))
+    result = {}
+    for gram, blocks in found.items():
+        postings = np.concatenate([p for _, p in blocks])
+        bases = np.repeat(
+            [b * search_index.BLOCK_SIZE for b, _ in blocks], [len(p) for _, p in blocks]
+        )
+        result[gram] = TermMatches(
+            ordinals=postings["offset"].astype(np.int64) + bases,
+            counts=postings["count"].astype(np.int64),
+            weights=postings["weight"].astype(np.int64),
+        )
+    return result
+
+
+def _candidates(pairs: list[TermMatches]) -> np.ndarray:
+    """Positions holding every one of ``pairs``; the rarest first keeps it quick."""
+    ordered = sorted((p.ordinals for p in pairs), key=len)
+    return reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), ordered)
+
+
+def _checked(plan_id: int, terms: list[str], candidates: dict[str, np.ndarray]):
+    """Read the candidates' texts once and check each long term in them."""
+    wanted = reduce(np.union1d, candidates.values(), np.zeros(0, np.int64))
+    texts: dict[int, tuple[str, int, int, int]] = {}
+    if len(wanted):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT ordinal, text, name_end, content_end, status_end"
+                " FROM reports_statussearchdocument WHERE plan_id = %s AND ordinal = ANY(%s)",
+                [plan_id, wanted.tolist()],
+            )
+            texts = {row[0]: row[1:] for row in cursor.fetchall()}
+    result = {}
+    for term in terms:
+        ordinals, counts, weights = [], [], []
+        for ordinal in candidates[term].tolist():
+            text, name_end, content_end, status_end = texts[ordinal]
+            count = text.count(term)
+            if count:
+                ordinals.append(ordinal)
+                counts.append(count)
+                weights.append(field_weight(text, name_end, content_end, status_end, term))
+        result[term] = TermMatches(
+            np.array(ordinals, np.int64), np.array(counts, np.int64), np.array(weights, np.int64)
+        )
+    return result
+
+
+def term_matches(plan_id: int, terms: Sequence[str]) -> dict[str, TermMatches]:
+    """Every document of the plan holding each of ``terms`` (folded)."""
+    grams = {term: query_grams(term) for term in terms}
+    postings = _postings(plan_id, (g for gs in grams.values() for g in gs))
+    result: dict[str, TermMatches] = {}
+    candidates: dict[str, np.ndarray] = {}
+    for term, term_grams in grams.items():
+        if any(g not in postings for g in term_grams):
+            result[term] = _EMPTY
+        elif len(term_grams) == 1 and term_grams[0] == term:
+            result[term] = postings[term]  # the term is a gram: exact
+        else:
+            candidates[term] = _candidates([postings[g] for g in term_grams])
+    result.update(_checked(plan_id, list(candidates), candidates))
+    return result
+
+
+@dataclass(frozen=True)
+class DepartmentCondition:
+    """Listed under ``department``, or under a predecessor from the year it took over."""
+
+    department: int
+    predecessors: tuple[tuple[int, int], ...] = ()
+    """(predecessor id, first fiscal year counted as the successor's)."""
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The filters besides the keyword, by id; ``None`` is no filter."""
+
+    goal: int | None = None
+    direction: int | None = None
+    department: DepartmentCondition | None = None
+    fiscal_year: int | None = None
+
+
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """Read the columns, postings and texts as of one moment, so an import
+    committing in between cannot pair new postings with old columns."""
+    if connection.in_atomic_block:  # already one transaction, which sees its own writes
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+class Rows:
+    """Some positions of a plan's index; a column is gathered when first asked for."""
+
+    def __init__(self, columns: dict[str, np.ndarray], ordinals: np.ndarray) -> None:
+        self.columns = columns
+        self.ordinals = ordinals
+        self._gathered: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.ordinals)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._gathered:
+            self._gathered[name] = self.columns[name][self.ordinals]
+        return self._gathered[name]
+
+    def subset(self, index: np.ndarray) -> "Rows":
+        return Rows(self.columns, self.ordinals[index])
+
+
+class KeywordMatches:
+    """The documents of a plan that match a query, and what the pages ask of them."""
+
+    def __init__(self, plan_id: int, query: SearchQuery) -> None:
+        self.query = query
+        with _snapshot():
+            self.columns = plan_columns(plan_id)
+            matches = term_matches(plan_id, [*query.include, *query.exclude])
+        included = [matches[t] for t in query.include]
+        ordinals = reduce(
+            lambda a, b: np.intersect1d(a, b, assume_unique=True), (m.ordinals for m in included)
+        )
+        for term in query.exclude:
+            ordinals = np.setdiff1d(ordinals, matches[term].ordinals, assume_unique=True)
+        # Postings and columns are written in one transaction and read in one
+        # snapshot; positions without a status are still dropped, so that an
+        # index whose blocks were removed by hand answers nothing instead of failing.
+        status = self.columns.statuses["status"]
+        ordinals = ordinals[ordinals < len(status)]
+        ordinals = ordinals[status[ordinals] != 0]
+        self.ordinals = ordinals
+        """Positions of the matches, ascending."""
+        weight = np.zeros(len(ordinals), np.int64)
+        covered = np.zeros(len(ordinals), np.int64)
+        for term, found in zip(query.include, included, strict=True):
+            if len(found.ordinals) == len(ordinals):  # every document holding it matches
+                weight += found.weights
+                covered += found.counts * len(term)
+                continue
+            at = np.searchsorted(found.ordinals, ordinals)
+            weight += found.weights[at]
+            covered += found.counts[at] * len(term)
+        rows = Rows(self.columns.statuses, ordinals)
+        self.rows = rows
+        self.weights = weight
+        self.coverage = covered / np.maximum(rows["length"], 1)
+
+    def __len__(self) -> int:
+        return len(self.ordinals)
+
+    def status_ids(self) -> list[int]:
+        return self.rows["status"].tolist()
+
+    def mask(self, conditions: Conditions) -> np.ndarray:
+        """Which matches meet every one of ``conditions``."""
+        rows = self.rows
+        keep = np.ones(len(rows), dtype=bool)
+        if conditions.goal is not None:
+            keep &= rows["goal"] == conditions.goal
+        if conditions.direction is not None:
+            keep &= rows["direction"] == conditions.direction
+        if conditions.fiscal_year is not None:
+            keep &= rows["fiscal_year"] == conditions.fiscal_year
+        if conditions.department is not None:
+            keep &= self._listed(conditions.department)
+        return keep
+
+    @cached_property
+    def _links(self) -> tuple[np.ndarray, np.ndarray]:
+        """The matches' department links, each once: (index into the matches, department)."""
+        columns = self.columns
+        if not len(self.ordinals):
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        at = np.searchsorted(self.ordinals, columns.link_ordinals)
+        at = np.minimum(at, len(self.ordinals) - 1)
+        hit = self.ordinals[at] == columns.link_ordinals
+        pairs = np.unique(np.stack([at[hit], columns.link_departments[hit]], axis=1), axis=0)
+        return pairs[:, 0], pairs[:, 1]
+
+    def _listed(self, condition: DepartmentCondition) -> np.ndarray:
+        match_at, departments = self._links
+        keep = np.zeros(len(self.rows), dtype=bool)
+        keep[match_at[departments == condition.department]] = True
+        years = self.rows["fiscal_year"]
+        for predecessor, first_year in condition.predecessors:
+            listed = np.zeros(len(self.rows), dtype=bool)
+            listed[match_at[departments == predecessor]] = True
+            keep |= listed & (years >= first_year)
+        return keep
+
+    def department_counts(
+        self, conditions: Iterable[DepartmentCondition], mask: np.ndarray
+    ) -> dict[int, int]:
+        """How many of the matches in ``mask`` count as each department's."""
+        match_at, departments = self._links
+        values, counts = np.unique(departments[mask[match_at]], return_counts=True)
+        listed = dict(zip(values.tolist(), counts.tolist(), strict=True))
+        return {
+            c.department: (
+                int(np.count_nonzero(self._listed(c) & mask))
+                if c.predecessors
+                else listed.get(c.department, 0)
+            )
+            for c in conditions
+        }
+
+    def ranked(self, mask: np.ndarray) -> "RankedStatuses":
+        """The matches in ``mask``, best first."""
+        where = np.flatnonzero(mask)
+        return RankedStatuses(
+            rows=self.rows.subset(where), weights=self.weights[where], coverage=self.coverage[where]
+        )
+
+    def counts_by(self, column: str, mask: np.ndarray) -> dict[int, int]:
+        """How many of the matches in ``mask`` have each value of ``column``."""
+        return _value_counts(self.rows[column][mask])
+
+
+def _value_counts(values: np.ndarray) -> dict[int, int]:
+    if not len(values):
+        return {}
+    low, high = int(values.min()), int(values.max())
+    if high - low > 1_000_000:  # ids far apart: sort instead of counting slots
+        found, counts = np.unique(values, return_counts=True)
+        return dict(zip(found.tolist(), counts.tolist(), strict=True))
+    counts = np.bincount(values.astype(np.int64) - low)
+    found = np.flatnonzero(counts)
+    return dict(zip((found + low).tolist(), counts[found].tolist(), strict=True))
+
+
+class RankedStatuses:
+    """Status ids best first, sorted only as far as a slice asks: a paginator's
+    first page sorts the best twenty, not every match.
+
+    The order: weight (descending), coverage (descending), fiscal year
+    (newest first), project number, status id. Each weight is sorted on its
+    own; within the last weight a slice reaches, only the matches whose
+    coverage can place them in the slice are sorted."""
+
+    def __init__(self, *, rows: Rows, weights: np.ndarray, coverage: np.ndarray) -> None:
+        self.rows = rows
+        self.all_weights = weights
+        self.all_coverage = coverage
+        self._sorted = np.zeros(0, np.int64)
+        """Indices of the best matches, in order, as far as sorted so far."""
+        self._weights_left = sorted(set(np.unique(weights).tolist()), reverse=True)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: slice) -> list[int]:
+        return self.rows["status"][self._order(index)].tolist()
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self.all_weights[self._order(slice(None))]
+
+    @property
+    def coverage(self) -> np.ndarray:
+        return self.all_coverage[self._order(slice(None))]
+
+    def _order(self, index: slice) -> np.ndarray:
+        stop = len(self) if index.stop is None else min(index.stop, len(self))
+        while len(self._sorted) < stop:
+            self._sort_more(stop - len(self._sorted))
+        return self._sorted[index]
+
+    def _sort_more(self, needed: int) -> None:
+        weight = self._weights_left[0]
+        done = self._sorted[self.all_weights[self._sorted] == weight]
+        candidates = np.flatnonzero(self.all_weights == weight)
+        if len(done):
+            candidates = np.setdiff1d(candidates, done, assume_unique=True)
+        if len(candidates) > needed:
+            # Only those at least as well covered as the needed-th best can place.
+            coverage = self.all_coverage[candidates]
+            threshold = np.partition(coverage, len(coverage) - needed)[len(coverage) - needed]
+            candidates = candidates[coverage >= threshold]
+        else:
+            self._weights_left.pop(0)
+        rows = self.rows.subset(candidates)
+        order = np.lexsort(
+            (
+                rows["status"],
+                rows["project_number"],
+                -rows["fiscal_year"].astype(np.int64),
+                -self.all_coverage[candidates],
+            )
+        )
+        self._sorted = np.concatenate([self._sorted, candidates[order][:needed]])
