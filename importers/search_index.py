@@ -8,6 +8,7 @@ department links are written, so a document never describes an old text.
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, transaction
@@ -32,9 +33,15 @@ from reports.search_index import (
 )
 
 
-def status_document_texts(status_ids: Iterable[int]) -> dict[int, DocumentTexts]:
-    """Each status's texts, in three queries. A corrected text is searched as
-    published and as corrected: both readings are given."""
+@dataclass(frozen=True)
+class StatusTexts:
+    plan_id: int
+    texts: DocumentTexts
+
+
+def status_document_texts(status_ids: Iterable[int]) -> dict[int, StatusTexts]:
+    """Each status's plan and texts, in three queries. A corrected text is
+    searched as published and as corrected: both readings are given."""
     ids = list(status_ids)
     departments: dict[int, list[str]] = {}
     for status_id, name in (
@@ -47,11 +54,17 @@ def status_document_texts(status_ids: Iterable[int]) -> dict[int, DocumentTexts]
         AnnualStatus.objects.filter(pk__in=ids)
         .order_by()
         .values_list(
-            "pk", "project_id", "fiscal_year", "project__name", "project__content", "status_text"
+            "pk",
+            "project__plan_id",
+            "project_id",
+            "fiscal_year",
+            "project__name",
+            "project__content",
+            "status_text",
         )
     )
     corrections: dict[int, list[Correction]] = {}
-    for correction in Correction.objects.filter(project_id__in={row[1] for row in rows}).order_by(
+    for correction in Correction.objects.filter(project_id__in={row[2] for row in rows}).order_by(
         "pk"
     ):
         corrections.setdefault(correction.project_id, []).append(correction)
@@ -64,13 +77,16 @@ def status_document_texts(status_ids: Iterable[int]) -> dict[int, DocumentTexts]
         return (text, corrected.corrected) if corrected.is_corrected else text
 
     return {
-        pk: DocumentTexts(
-            name=readings(name, Correction.Field.NAME, year, project_id),
-            content=readings(content, Correction.Field.CONTENT, year, project_id),
-            status=readings(status_text, Correction.Field.STATUS, year, project_id),
-            departments=tuple(departments.get(pk, [])),
+        pk: StatusTexts(
+            plan_id,
+            DocumentTexts(
+                name=readings(name, Correction.Field.NAME, year, project_id),
+                content=readings(content, Correction.Field.CONTENT, year, project_id),
+                status=readings(status_text, Correction.Field.STATUS, year, project_id),
+                departments=tuple(departments.get(pk, [])),
+            ),
         )
-        for pk, project_id, year, name, content, status_text in rows
+        for pk, plan_id, project_id, year, name, content, status_text in rows
     }
 
 
@@ -129,21 +145,18 @@ def _rewrite(
     touched: set[tuple[int, int]],
 ) -> int:
     texts = status_document_texts(status_ids)
-    plans = dict(
-        AnnualStatus.objects.filter(pk__in=status_ids).values_list("pk", "project__plan_id")
-    )
-    _next_ordinals(cursor, set(plans.values()), next_ordinals)
+    _next_ordinals(cursor, {t.plan_id for t in texts.values()}, next_ordinals)
     documents = StatusSearchDocument.objects.filter(status_id__in=status_ids)
     ordinals = dict(documents.values_list("status_id", "ordinal"))
     documents.delete()
     with cursor.cursor.copy(_copy_sql(StatusSearchDocument, DOCUMENT_COPY_COLUMNS)) as copy:
-        for pk, document in texts.items():
-            plan_id = plans[pk]
+        for pk, found in texts.items():
+            plan_id = found.plan_id
             ordinal = ordinals.get(pk)
             if ordinal is None:
                 ordinal = next_ordinals[plan_id]
                 next_ordinals[plan_id] += 1
-            fields = document_fields(document)
+            fields = document_fields(found.texts)
             copy.write_row([pk, plan_id, ordinal, *(fields[c] for c in DOCUMENT_COLUMNS)])
             touched.add((plan_id, ordinal // search_index.BLOCK_SIZE))
     return len(texts)
@@ -201,8 +214,10 @@ def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
         for ordinal, _, text, name_end, content_end, status_end, *_ in rows
     )
     with cursor.cursor.copy(
-        "COPY reports_searchpostings (plan_id, block, gram, postings) FROM STDIN"
+        "COPY reports_searchpostings (plan_id, block, gram, postings) FROM STDIN (FORMAT BINARY)"
     ) as copy:
+        # Binary: the packed postings go as they are, not spelled out in hex.
+        copy.set_types(["bigint", "integer", "text", "bytea"])
         for gram, packed in postings.items():
             copy.write_row((plan_id, number, gram, packed))
 

@@ -251,7 +251,8 @@ class StatusSearchDocument(models.Model):
         primary_key=True,
         related_name="search_document",
     )
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    # The unique (plan, ordinal) index serves lookups by plan: no index of its own.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
     ordinal = models.PositiveIntegerField()
     text = models.TextField()
     """The folded fields joined by line breaks; what matches are checked against."""
@@ -298,7 +299,7 @@ class SearchBlock(models.Model):
     document length; per department link the position and the department.
     Derived data, rewritten with the block's postings."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
     number = models.PositiveIntegerField()
     version = models.BigIntegerField()
     """New with every rewrite: tells a process that its copy of the columns is old."""
@@ -323,8 +324,10 @@ class SearchPostings(models.Model):
     and the weight of the heaviest field holding it
     (``reports.search_index.POSTING``)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
-    gram = models.TextField()
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
+    gram = models.TextField(db_collation="C")
+    """Compared byte by byte: the index is only ever asked for equality, and
+    the database's own collation makes every index insertion many times slower."""
     block = models.PositiveIntegerField()
     postings = models.BinaryField()
 

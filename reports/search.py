@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString
 DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d\uff70\u2500\u2501"
 WAVES = "\u301c\uff5e\u223c"
 _FOLD = str.maketrans({**{c: "-" for c in DASHES}, **{c: "~" for c in WAVES}})
+_FOLDED = re.compile(f"[{re.escape(DASHES + WAVES)}]")
 SEPARATOR = "\n"
 """Joins the fields of a document; queries never contain it (control characters
 are refused), so a match never spans two fields."""
@@ -86,7 +87,8 @@ def normalise(text: str) -> str:
     most texts are folded as a whole, in C)."""
     if _PLAIN.fullmatch(text):
         folded = unicodedata.normalize("NFKC", _SPACES.sub(" ", text)).casefold()
-        return folded.translate(_FOLD)
+        # ``translate`` looks up every character; most texts have nothing to fold.
+        return folded.translate(_FOLD) if _FOLDED.search(folded) else folded
     return normalise_with_map(text)[0]
 
 

@@ -14,9 +14,6 @@ Why blocks: an import rewrites only the blocks of the documents it changed
 postings for a whole plan are one indexed read of a row per block.
 """
 
-import operator
-import re
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -48,8 +45,6 @@ DEPARTMENT_LINK = np.dtype([("offset", "<u2"), ("department", "<i4")])
 WEIGHTS = (8, 4, 2, 1)
 """Project name, 事業内容, 実施状況, department names."""
 
-_DOUBLED = re.compile(r"(.)\1", re.DOTALL)
-
 
 @dataclass(frozen=True)
 class IndexedDocument:
@@ -63,77 +58,103 @@ class IndexedDocument:
     status_end: int
 
 
-def _document_grams(text: str) -> tuple[dict[str, int], Counter]:
-    """Each gram of ``text`` with the index of its first occurrence, and how many
-    times it occurs without overlapping (``str.count``)."""
-    # zip over the reversed text: a later (smaller) index overwrites a larger one.
-    first = dict(zip(reversed(text), range(len(text) - 1, -1, -1), strict=True))
-    counts = Counter(text)
-    pairs = list(map(operator.add, text, text[1:]))
-    first.update(zip(reversed(pairs), range(len(pairs) - 1, -1, -1), strict=True))
-    counts.update(pairs)
-    # Counter counts overlapping pairs; only a doubled character can overlap itself.
-    for char in set(_DOUBLED.findall(text)):
-        counts[char + char] = text.count(char + char)
-    if SEPARATOR in first:
-        position = text.find(SEPARATOR)
-        while position >= 0:
-            first.pop(text[position - 1 : position + 1], None)
-            first.pop(text[position : position + 2], None)
-            position = text.find(SEPARATOR, position + 1)
-        first.pop(SEPARATOR, None)
-    return first, counts
+_CODE_BITS = 21
+"""Bits of a Unicode code point."""
+_CODE_MASK = (1 << _CODE_BITS) - 1
+_PAIR = 1 << 62
+"""Marks a pair's key: ``_PAIR | first << 21 | second``; a character's key is its code."""
+CHUNK_SIZE = 2048
+"""Documents handled at once: bounds the memory of a block's arrays."""
 
 
 def block_postings(documents: Iterable[IndexedDocument]) -> dict[str, bytes]:
     """Every gram of ``documents`` with its packed postings (``POSTING``), in
-    position order."""
-    grams: list[str] = []
-    counts: list[int] = []
-    firsts: list[int] = []
-    per_document: list[tuple[int, int, int, int, int]] = []
+    position order. ``documents`` come in position order."""
+    parts: dict[str, list[bytes]] = {}
+    chunk: list[IndexedDocument] = []
     for document in documents:
-        first, counted = _document_grams(document.text)
-        grams.extend(first)
-        counts.extend(map(counted.__getitem__, first))
-        firsts.extend(first.values())
-        per_document.append(
-            (
-                len(first),
-                document.offset,
-                document.name_end,
-                document.content_end,
-                document.status_end,
-            )
-        )
-    if not grams:
-        return {}
-    columns = np.array(per_document, dtype=np.int64)
-    repeats = columns[:, 0]
-    offsets = np.repeat(columns[:, 1], repeats)
-    name_end, content_end, status_end = (np.repeat(columns[:, i], repeats) for i in (2, 3, 4))
-    ids: defaultdict[str, int] = defaultdict()
-    ids.default_factory = ids.__len__  # a new gram gets the next number
-    gram_ids = np.fromiter(map(ids.__getitem__, grams), dtype=np.int64, count=len(grams))
-    position = np.fromiter(firsts, dtype=np.int64, count=len(firsts)) + 1  # strpos: from 1
-    weight = np.select(
-        [position <= name_end, position <= content_end, position <= status_end],
+        chunk.append(document)
+        if len(chunk) == CHUNK_SIZE:
+            _add_chunk(parts, chunk)
+            chunk = []
+    _add_chunk(parts, chunk)
+    return {gram: b"".join(found) for gram, found in parts.items()}
+
+
+def _add_chunk(parts: dict[str, list[bytes]], documents: list[IndexedDocument]) -> None:
+    """The postings of ``documents``, computed over all their characters at once.
+
+    Every character and every adjacent pair of characters (none with the
+    separator) becomes a key; sorting the keys (stably, so each key's
+    occurrences stay in document and position order) groups each gram's
+    occurrences per document: the group's first entry is the first occurrence,
+    its size the number of occurrences. A doubled character's pair (``ああ``)
+    can overlap itself; ``str.count`` counts it without overlaps, so within
+    each run of consecutive positions only every other occurrence counts."""
+    if not documents:
+        return
+    texts = [d.text for d in documents]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    # Each text followed by the separator: no pair spans two documents.
+    joined = SEPARATOR.join(texts) + SEPARATOR
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
+    document = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)
+    starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+    position = np.arange(len(codes), dtype=np.int64) - starts[document]
+    is_char = codes != ord(SEPARATOR)
+    is_pair = is_char[:-1] & is_char[1:]
+    keys = np.concatenate(
+        [codes[is_char], (_PAIR | (codes[:-1] << _CODE_BITS) | codes[1:])[is_pair]]
+    )
+    documents_of = np.concatenate([document[is_char], document[:-1][is_pair]])
+    positions = np.concatenate([position[is_char], position[:-1][is_pair]])
+    doubled = np.concatenate(
+        [np.zeros(np.count_nonzero(is_char), bool), (codes[:-1] == codes[1:])[is_pair]]
+    )
+    del codes, document, position, is_char, is_pair
+    if not len(keys):
+        return
+    order = np.argsort(keys, kind="stable")
+    keys, documents_of, positions, doubled = (
+        keys[order],
+        documents_of[order],
+        positions[order],
+        doubled[order],
+    )
+    del order
+    new_group = np.empty(len(keys), dtype=bool)
+    new_group[0] = True
+    new_group[1:] = (keys[1:] != keys[:-1]) | (documents_of[1:] != documents_of[:-1])
+    # Runs of a doubled character: count the 1st, 3rd, 5th… occurrence of each run.
+    run_start = new_group.copy()
+    run_start[1:] |= positions[1:] != positions[:-1] + 1
+    run_first = positions[run_start][np.cumsum(run_start) - 1]
+    counted = ~doubled | ((positions - run_first) % 2 == 0)
+    group_starts = np.flatnonzero(new_group)
+    counts = np.add.reduceat(counted.astype(np.int64), group_starts)
+    group_keys = keys[group_starts]
+    group_documents = documents_of[group_starts]
+    first = positions[group_starts] + 1  # strpos: from 1
+    ends = np.array(
+        [(d.offset, d.name_end, d.content_end, d.status_end) for d in documents], dtype=np.int64
+    )[group_documents]
+    postings = np.empty(len(group_starts), dtype=POSTING)
+    postings["offset"] = ends[:, 0]
+    postings["count"] = np.minimum(counts, np.iinfo(np.uint16).max)
+    postings["weight"] = np.select(
+        [first <= ends[:, 1], first <= ends[:, 2], first <= ends[:, 3]],
         WEIGHTS[:3],
         default=WEIGHTS[3],
     )
-    postings = np.empty(len(grams), dtype=POSTING)
-    postings["offset"] = offsets
-    postings["count"] = np.minimum(
-        np.fromiter(counts, dtype=np.int64, count=len(counts)), np.iinfo(np.uint16).max
-    )
-    postings["weight"] = weight
-    order = np.lexsort((postings["offset"], gram_ids))
-    postings = postings[order]
-    sorted_ids = gram_ids[order]
-    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
-    stops = np.r_[starts[1:], len(sorted_ids)]
-    names = list(ids)
-    return {
-        names[sorted_ids[start]]: postings[start:stop].tobytes()
-        for start, stop in zip(starts.tolist(), stops.tolist(), strict=True)
-    }
+    packed, size = postings.tobytes(), POSTING.itemsize
+    gram_starts = np.flatnonzero(np.r_[True, group_keys[1:] != group_keys[:-1]])
+    gram_stops = np.r_[gram_starts[1:], len(group_keys)]
+    for start, stop, key in zip(
+        gram_starts.tolist(), gram_stops.tolist(), group_keys[gram_starts].tolist(), strict=True
+    ):
+        gram = (
+            chr((key >> _CODE_BITS) & _CODE_MASK) + chr(key & _CODE_MASK)
+            if key & _PAIR
+            else chr(key)
+        )
+        parts.setdefault(gram, []).append(packed[start * size : stop * size])

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('name_end', models.PositiveIntegerField()),
                 ('content_end', models.PositiveIntegerField()),
                 ('status_end', models.PositiveIntegerField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reports.plan')),
+                ('plan', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reports.plan')),
             ],
             options={
                 'verbose_name': '検索用の文書',
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('version', models.BigIntegerField()),
                 ('statuses', models.BinaryField()),
                 ('departments', models.BinaryField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reports.plan')),
+                ('plan', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reports.plan')),
             ],
             options={
                 'verbose_name': '検索索引のブロック',
@@ -55,10 +55,10 @@ class Migration(migrations.Migration):
             name='SearchPostings',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gram', models.TextField()),
+                ('gram', models.TextField(db_collation='C')),
                 ('block', models.PositiveIntegerField()),
                 ('postings', models.BinaryField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reports.plan')),
+                ('plan', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reports.plan')),
             ],
             options={
                 'verbose_name': '検索索引の出現位置',
@@ -66,4 +66,10 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('plan', 'gram', 'block'), name='search_postings_gram')],
             },
         ),
+        # Postings are read whole and are mostly unique numbers: compressing them
+    # costs more at every write than it saves.
+    migrations.RunSQL(
+        "ALTER TABLE reports_searchpostings ALTER COLUMN postings SET STORAGE EXTERNAL",
+        migrations.RunSQL.noop,
+    ),
     ]

@@ -3,6 +3,7 @@ and the index actually used."""
 
 import random
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -32,6 +33,7 @@ from reports.search import (
     text_matches,
 )
 from reports.search_engine import Conditions, KeywordMatches
+from reports.search_index import CHUNK_SIZE, POSTING, IndexedDocument, block_postings
 from reports.selectors import plan_statuses, status_filter_options
 from tests.conftest import OLD_NAME_FOR_PROJECT_18
 from tests.reports.corpus import synthetic_plan
@@ -518,3 +520,35 @@ def test_statuses_without_a_document_are_indexed_by_load_fixtures(seeded):
     assert "57 documents written" in output.getvalue()
     assert {text: searched(text) for text in expected} == expected
     assert sorted(StatusSearchDocument.objects.values_list("ordinal", flat=True)) == list(range(57))
+
+
+def test_block_postings_count_and_place_every_gram_as_python_does():
+    """The vectorised postings of a block against ``str.count`` and
+    ``field_weight`` for every gram of every document: doubled characters
+    (whose pairs overlap), characters outside the BMP, empty fields and
+    documents, and more documents than one chunk."""
+    rng = random.Random(17)
+    alphabet = "ああaa\U0001f600-~ 課相談"
+    documents = []
+    for offset in range(0, 2 * CHUNK_SIZE + 100, 2):
+        fields = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9))) for _ in "1234"]
+        name_end = len(fields[0])
+        content_end = name_end + 1 + len(fields[1])
+        status_end = content_end + 1 + len(fields[2])
+        documents.append(
+            IndexedDocument(offset, "\n".join(fields), name_end, content_end, status_end)
+        )
+    expected: dict[str, list[tuple[int, int, int]]] = {}
+    for d in documents:
+        text = d.text
+        grams = set(text) | {text[i : i + 2] for i in range(len(text) - 1)}
+        for gram in sorted(g for g in grams if "\n" not in g):
+            weight = field_weight(text, d.name_end, d.content_end, d.status_end, gram)
+            expected.setdefault(gram, []).append((d.offset, text.count(gram), weight))
+    found = {
+        gram: [tuple(int(v) for v in row) for row in np.frombuffer(packed, dtype=POSTING)]
+        for gram, packed in block_postings(documents).items()
+    }
+    assert found == expected
+    assert found["ああ"] != [] and any(count >= 2 for _, count, _ in found["ああ"])
+    assert block_postings([IndexedDocument(0, "\n\n\n", 0, 1, 2)]) == {}
