@@ -1,9 +1,9 @@
-"""Search latency over 300,000 statuses: p50 and p95 for 1-, 2- and 6-character queries.
+"""Search latency over 300,000 statuses: p50 and p95 for 1-, 2-, 3-, 4- and 6-character queries.
 
     make bench-search            # or: .venv/bin/python benchmarks/bench_search.py [STATUSES]
 
 A throwaway database gets one plan of synthetic projects (ten fiscal years
-each) written with COPY, then their search documents and grams, written by
+each) written with COPY, then their search documents and index, written by
 the loader's own writer (``search_documents_rebuild``). Each query is timed
 twice over: the search itself (parse, the count of matches, the first page of
 twenty ranked results with their departments and snippets) and everything the
@@ -98,11 +98,27 @@ def populate(statuses: int) -> list[str]:
             "SELECT setval(pg_get_serial_sequence('reports_annualstatus', 'id'), %s)", [status_id]
         )
     # The documents the loader would write, through the loader's own writer.
+    started = time.perf_counter()
     search_documents_rebuild(status_ids=range(1, status_id + 1))
+    indexed = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     assert all(normalise(t) == t for t in sample[:100])
+    print(f"index:     written in {indexed:.0f} s; {_index_sizes()}")
     return sample
+
+
+def _index_sizes() -> str:
+    from django.db import connection
+
+    from reports.models import SearchBlock, SearchPostings, StatusSearchDocument
+
+    sizes = []
+    with connection.cursor() as cursor:
+        for model in (StatusSearchDocument, SearchBlock, SearchPostings):
+            cursor.execute("SELECT pg_total_relation_size(%s)", [model._meta.db_table])
+            sizes.append(f"{model.__name__} {cursor.fetchone()[0] / 1e6:,.0f} MB")
+    return ", ".join(sizes)
 
 
 def queries(sample: list[str], length: int, rng: random.Random) -> list[str]:
@@ -153,7 +169,7 @@ def bench(statuses: int) -> None:
         )
         plan = Plan.objects.get(slug="bench")
         rng = random.Random(SEED + 1)
-        for length in (1, 2, 6):
+        for length in (1, 2, 3, 4, 6):
             chosen = queries(sample, length, rng)
             time_query(plan, chosen[0])  # warm the caches once
             search, page, counts = zip(*(time_query(plan, q) for q in chosen), strict=True)

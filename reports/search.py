@@ -1,4 +1,4 @@
-"""Japanese keyword search: normalisation, query parsing, index grams, snippets.
+"""Japanese keyword search: normalisation, query parsing, documents and their grams, snippets.
 
 Pure functions, no database. The same ``normalise`` folds the indexed texts
 (``StatusSearchDocument``) and the reader's query, so "contains after
@@ -93,22 +93,19 @@ def normalise(text: str) -> str:
 
 
 def grams(text: str) -> list[str]:
-    """Every character and every pair of adjacent characters of folded text: the
-    index's entries. A query's grams are all in the entries of any text that
-    contains it. In no particular order."""
+    """Every character and every pair of adjacent characters of a folded
+    document, none with ``SEPARATOR``: the index's entries
+    (``reports.search_index.block_postings`` finds the same, faster). A query's
+    grams are all in the entries of any text that contains it. In no particular order."""
     found = set(text)
     found.update(map(operator.add, text, text[1:]))
-    found.discard(SEPARATOR)
-    return list(found)
-
-
-EXACT_GRAM_LENGTH = 2
-"""Terms this short are an index entry themselves: no re-check is needed."""
+    return [g for g in found if SEPARATOR not in g]
 
 
 def query_grams(term: str) -> list[str]:
     """The entries that a text containing ``term`` must have: its pairs, or the
-    single character of a one-character term."""
+    single character of a one-character term. A term of one or two characters
+    is an entry itself."""
     if len(term) == 1:
         return [term]
     return sorted({term[i : i + 2] for i in range(len(term) - 1)})
@@ -124,10 +121,6 @@ class SearchQuery:
     """Folded terms that must all occur (words and quoted phrases)."""
     exclude: tuple[str, ...] = field(default=())
     """Folded terms that must not occur (``-word``)."""
-
-    @property
-    def grams(self) -> list[str]:
-        return sorted({g for term in self.include for g in query_grams(term)})
 
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -288,12 +281,11 @@ def _fold_readings(readings: Readings) -> str:
 
 
 DOCUMENT_COLUMNS = ("text", "length", "name_end", "content_end", "status_end")
-"""The columns of ``StatusSearchDocument`` that ``document_fields`` fills, in order;
-``document_fields`` also gives the ``grams`` of ``StatusSearchGrams``."""
+"""The columns of ``StatusSearchDocument`` that ``document_fields`` fills, in order."""
 
 
 def document_fields(texts: DocumentTexts) -> dict[str, object]:
-    """The folded text of a status's search document, where each field ends, and its grams."""
+    """The folded text of a status's search document and where each field ends."""
     name = _fold_readings(texts.name)
     content = _fold_readings(texts.content)
     status = _fold_readings(texts.status)
@@ -307,7 +299,6 @@ def document_fields(texts: DocumentTexts) -> dict[str, object]:
         "name_end": name_end,
         "content_end": content_end,
         "status_end": content_end + 1 + len(status),
-        "grams": grams(text),
     }
 
 
