@@ -133,7 +133,8 @@ _FILTERS = [
     {"name": "year", "in": "query", "required": False, "schema": {"type": "string"},
      "description": "年度（西暦）"},
     {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
-     "description": "キーワード"},
+     "description": "キーワード（空白で区切った語はすべて含むもの、\"…\" は語句、-語 は除外）。"
+                    "結果は一致の良い順 / words ANDed, \"phrase\", -word excludes; results best match first"},
 ]  # fmt: skip
 
 

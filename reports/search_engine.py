@@ -12,8 +12,9 @@ The order (``ranked``): the sum over the terms of the weight of the heaviest
 field holding each (project name 8, 事業内容 4, 実施状況 2, department names
 1), then coverage (characters inside occurrences of the terms, as
 ``str.count`` counts them, per character of the document), then newest year,
-project number and status id. ``reports.search.field_weight`` and
-``coverage`` state the same rule for one document.
+project number and status id. ``reports.search.field_weight`` states the
+field rule for one document; the tests hold the whole order against a sort in
+Python.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
