@@ -70,7 +70,9 @@ def status_document_texts(status_ids: Iterable[int]) -> dict[int, StatusTexts]:
         corrections.setdefault(correction.project_id, []).append(correction)
 
     def readings(text: str, field: str, fiscal_year: int, project_id: int) -> Readings:
-        found = applicable(corrections.get(project_id, ()), field, fiscal_year)
+        if project_id not in corrections:  # most projects: no reading but the published one
+            return text
+        found = applicable(corrections[project_id], field, fiscal_year)
         if not found:
             return text
         corrected = reading(text, found)
