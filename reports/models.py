@@ -294,9 +294,10 @@ class SearchBlock(models.Model):
     """What each position of one block of a plan's search index stands for.
 
     A block holds ``reports.search_index.BLOCK_SIZE`` consecutive ordinals. Its
-    columns are packed arrays (``reports.search_index.BLOCK_COLUMNS``): per
-    position the status, its fiscal year, project number, goal, direction and
-    document length; per department link the position and the department.
+    columns are packed arrays: per position the status, its fiscal year,
+    project number, goal, direction and document length
+    (``reports.search_index.STATUS_COLUMNS``); per department link the
+    position and the department (``DEPARTMENT_LINK``).
     Derived data, rewritten with the block's postings."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
