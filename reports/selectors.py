@@ -584,8 +584,7 @@ def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> P
             STATUSES_PER_PAGE,
         )
         return paginator.page(_page_number(page_number, paginator))
-    matches = filterset.keyword_matches()
-    paginator = Paginator(matches.ranked(matches.mask(filterset.conditions())), STATUSES_PER_PAGE)
+    paginator = Paginator(_ranked_matches(filterset), STATUSES_PER_PAGE)
     page = paginator.page(_page_number(page_number, paginator))
     ids = list(page.object_list)
     loaded = _result_relations(AnnualStatus.objects.filter(pk__in=ids)).in_bulk()
@@ -617,8 +616,13 @@ class RankedStatusValues:
 
 def ranked_status_values(*, filterset: StatusFilter) -> RankedStatusValues:
     """A keyword search's results for the API, in the filter page's order."""
+    return RankedStatusValues(_ranked_matches(filterset))
+
+
+def _ranked_matches(filterset: StatusFilter) -> RankedStatuses:
+    """The keyword's matches under the other active filters, best first."""
     matches = filterset.keyword_matches()
-    return RankedStatusValues(matches.ranked(matches.mask(filterset.conditions())))
+    return matches.ranked(matches.mask(filterset.conditions()))
 
 
 # The JSON API's lists, in a stable order.
