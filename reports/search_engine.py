@@ -130,21 +130,28 @@ def _candidates(pairs: list[TermMatches]) -> np.ndarray:
 
 
 def _checked(plan_id: int, terms: list[str], candidates: dict[str, np.ndarray]):
-    """Read the candidates' texts once and check each long term in them."""
+    """Read the texts of the candidates that hold one of the long terms, once,
+    and count each term in them. The database drops the other candidates
+    (``strpos``), so only likely matches cross the connection."""
     wanted = reduce(np.union1d, candidates.values(), np.zeros(0, np.int64))
     texts: dict[int, tuple[str, int, int, int]] = {}
     if len(wanted):
+        holds = " OR ".join(["strpos(text, %s) > 0"] * len(terms))
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT ordinal, text, name_end, content_end, status_end"
-                " FROM reports_statussearchdocument WHERE plan_id = %s AND ordinal = ANY(%s)",
-                [plan_id, wanted.tolist()],
+                " FROM reports_statussearchdocument"
+                f" WHERE plan_id = %s AND ordinal = ANY(%s::integer[]) AND ({holds})",
+                # An array literal: many times quicker to send than a list of ints.
+                [plan_id, "{" + ",".join(map(str, wanted.tolist())) + "}", *terms],
             )
             texts = {row[0]: row[1:] for row in cursor.fetchall()}
     result = {}
     for term in terms:
         ordinals, counts, weights = [], [], []
         for ordinal in candidates[term].tolist():
+            if ordinal not in texts:
+                continue
             text, name_end, content_end, status_end = texts[ordinal]
             count = text.count(term)
             if count:
