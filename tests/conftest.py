@@ -25,11 +25,16 @@ def static_files_as_in_development(storages: dict) -> dict:
     }
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    # Pages are tested without running collectstatic first.
-    for name, value in static_files_as_in_development(settings.STORAGES).items():
-        setattr(settings, name, value)
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_storage() -> Iterator[None]:
+    """Pages are tested without running collectstatic first.
+
+    For the whole session, not test by test: the live server's thread keeps
+    answering between tests (a browser's late request for /favicon.ico), and a
+    page rendered in that gap with the production storage would look for the
+    collected files' manifest and fail."""
+    with override_settings(**static_files_as_in_development(settings.STORAGES)):
+        yield
 
 
 @pytest.fixture
