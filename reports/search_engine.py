@@ -317,8 +317,7 @@ class KeywordMatches:
     ) -> dict[int, int]:
         """How many of the matches in ``mask`` count as each department's."""
         match_at, departments = self._links
-        values, counts = np.unique(departments[mask[match_at]], return_counts=True)
-        listed = dict(zip(values.tolist(), counts.tolist(), strict=True))
+        listed = _value_counts(departments[mask[match_at]])
         return {
             c.department: (
                 int(np.count_nonzero(self._listed(c) & mask))
