@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    # Not "rest_framework": its app holds the browsable API's templates and
+    # static files, which this JSON-only API does not use.
+    "drf_spectacular",
     "reports",
     "importers",
 ]
@@ -82,6 +85,29 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# The JSON API (reports/api.py, where its base view sets the pagination, the
+# error bodies and JSON whatever the Accept header): read-only JSON, no sessions
+# or users, the OpenAPI document generated from the views (reports/openapi.py).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_SCHEMA_CLASS": "reports.openapi.ApiSchema",
+    # json.dumps' default separators (", ", ": "), as the JSON downloads use.
+    "COMPACT_JSON": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "計画の実施状況 API",
+    "DESCRIPTION": "自治体の基本計画と事業ごとの年度実施状況（読み取り専用）。"
+    "A read-only API for a city's basic plan and the yearly status of its projects.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 # Readers may be in danger: nothing about their visit leaves the page.
