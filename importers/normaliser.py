@@ -23,10 +23,10 @@ from importers.columns import (
     names_project_column,
 )
 from importers.departments import DepartmentEntry, parse_departments
-from importers.eras import UnknownEraError, find_fiscal_year
 from importers.numbering import Numbered, split_number
 from importers.problems import Place, Problem, error
 from importers.readers import SourceRow, SourceTable
+from reports.eras import UnknownEraError, find_fiscal_year
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from urllib.parse import quote
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import F, QuerySet
 
-from importers.eras import fiscal_year_label
+from reports.eras import fiscal_year_label
 from reports.models import AnnualStatus
 
 DEPARTMENT_SEPARATOR = "、"
