@@ -7,14 +7,14 @@ errors reaches the database, and then everything is written or nothing is.
 import difflib
 import gc
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from importers.exported import PlanFields, split_exported
@@ -23,6 +23,7 @@ from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
 from importers.search_index import search_documents_rebuild
 from importers.validator import validate_against_plan
+from reports.bulk import copy_rows
 from reports.models import (
     AnnualStatus,
     BasicGoal,
@@ -483,7 +484,7 @@ class _Writer:
                 changed.append(project)
                 self.changed_project_numbers.append(record.number)
                 self.changes.append(Change("project", "changed", label, "\n".join(diffs)))
-        _copy_rows(Project, ["plan", "direction", "number", "name", "content"], new)
+        copy_rows(Project, ["plan", "direction", "number", "name", "content"], new)
         Project.objects.bulk_update(changed, ["name", "content"], batch_size=2000)
         return dict(Project.objects.filter(plan=self.plan).values_list("number", "id"))
 
@@ -547,7 +548,7 @@ class _Writer:
             if self.progress is not None and (index % 1000 == 0 or index == total):
                 self.progress(index)
 
-        _copy_rows(
+        copy_rows(
             AnnualStatus,
             [
                 "project",
@@ -575,7 +576,7 @@ class _Writer:
                 status__fiscal_year=year,
                 status__project_id__in=[pid for pid in relink if pid in existing],
             ).delete()
-            _copy_rows(
+            copy_rows(
                 StatusDepartment,
                 ["status", "department", "position"],
                 (
@@ -609,20 +610,3 @@ def _analyse() -> None:
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in ANALYSED_MODELS)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")
-
-
-def _copy_rows(model: type[Model], fields: list[str], rows: Iterable[tuple[object, ...]]) -> None:
-    """Insert new rows with PostgreSQL's COPY, inside the loader's transaction.
-
-    A large table adds hundreds of thousands of rows; ``bulk_create`` builds a
-    model instance and an SQL parameter list for each, which took most of an
-    import's time. Ids are read back by natural key afterwards where needed.
-    """
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
