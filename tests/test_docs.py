@@ -3,14 +3,18 @@
 Every line of a ``sh`` code block, and every ``make …`` written inline, is
 checked: a make target must be in the Makefile, a management command must be
 installed and take every option the line shows, and a pytest line may name
-only markers and paths the project has.
+only markers and paths the project has. A ``docker compose`` line may name only
+services of compose.yaml, and a management command run in the ``manage`` job is
+checked as above; a ``psql … -f FILE`` line must name a file of the repository.
 """
 
+import itertools
 import re
 import shlex
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import get_commands, load_command_class
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +53,38 @@ def problems_with(command: str) -> list[str]:
         return _management_command_problems(words[2:])
     if words[0] == ".venv/bin/python" and words[1:3] == ["-m", "pytest"]:
         return _pytest_problems(words[3:])
+    if words[:2] == ["docker", "compose"]:
+        return _compose_problems(words[2:])
+    if words[0] == "psql":
+        files = [after for before, after in itertools.pairwise(words) if before == "-f"]
+        return (
+            [f"no file {f!r}" for f in files if not (ROOT / f).is_file()]
+            if files
+            else ["psql without -f FILE"]
+        )
     return [f"the docs show a command the tests do not know: {command!r}"]
+
+
+# `docker compose` subcommands the docs may use, and the `run` options that take a value.
+COMPOSE_SUBCOMMANDS = {"up", "run", "build", "logs", "stop", "down", "ps", "pull"}
+COMPOSE_RUN_VALUE_OPTIONS = {"-v", "--volume", "-e", "--env", "-w", "--workdir"}
+
+
+def _compose_problems(words: list[str]) -> list[str]:
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    if not words or words[0] not in COMPOSE_SUBCOMMANDS:
+        return [f"no docker compose subcommand {words[:1]}"]
+    if words[0] != "run":
+        named = [w for w in words[1:] if not w.startswith("-")]
+        return [f"no compose service {name!r}" for name in named if name not in services]
+    rest = words[1:]
+    while rest and rest[0].startswith("-"):
+        rest = rest[2:] if rest[0] in COMPOSE_RUN_VALUE_OPTIONS else rest[1:]
+    if not rest or rest[0] not in services:
+        return [f"no compose service {rest[:1]}"]
+    if services[rest[0]].get("entrypoint") == ["python", "manage.py"] and rest[1:]:
+        return _management_command_problems(rest[1:])
+    return []
 
 
 def _management_command_problems(words: list[str]) -> list[str]:
@@ -105,6 +140,13 @@ def test_the_checker_finds_what_does_not_exist():
     assert problems_with("curl http://localhost") == [
         "the docs show a command the tests do not know: 'curl http://localhost'"
     ]
+    assert problems_with("docker compose up -d no-such-service") == [
+        "no compose service 'no-such-service'"
+    ]
+    assert problems_with("docker compose run --rm manage migrate --no-such-flag") == [
+        "manage.py migrate has no option --no-such-flag"
+    ]
+    assert problems_with("psql -f deploy/no-such.sql") == ["no file 'deploy/no-such.sql'"]
 
 
 def test_the_readme_fits_on_two_screens():
