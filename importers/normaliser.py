@@ -23,7 +23,13 @@ from importers.columns import (
     names_project_column,
 )
 from importers.departments import DepartmentEntry, parse_departments
-from importers.numbering import Numbered, split_number
+from importers.numbering import (
+    DIRECTION_KINDS,
+    GOAL_KINDS,
+    Numbered,
+    split_label,
+    split_number,
+)
 from importers.problems import Place, Problem, error
 from importers.readers import SourceRow, SourceTable
 from reports.eras import UnknownEraError, find_fiscal_year
@@ -279,14 +285,24 @@ def _header_cells(row: SourceRow, columns: dict[str, int] | None) -> dict[str, i
     return match_header(row.cells)
 
 
+_KINDS = {"goal": GOAL_KINDS, "direction": DIRECTION_KINDS}
+
+
 def _numbered(cell: dict[str, str], identifier: str) -> Numbered | None:
-    """A goal's or direction's number and name, from its own column or the name cell."""
+    """A goal's or direction's number and name, from its own column or the name cell;
+    the kind word before the number (基本目標Ⅱ, 施策の方向(1)) may be there or not."""
+    kinds = _KINDS[identifier]
     number_text = cell[f"{identifier}_number"].strip()
     name = cell[identifier].strip()
     if number_text:
-        number = split_number(number_text)
+        number = split_label(number_text, kinds)
+        if name:
+            named = split_label(name, kinds)
+            # 「基本目標1」 in the number column and 「基本目標1　教育」 beside it.
+            if named.number == number.number:
+                name = named.text
         return Numbered(number.number, number.label, name or number.text)
-    return split_number(name) if name else None
+    return split_label(name, kinds) if name else None
 
 
 def _number_or_name(cell: dict[str, str], identifier: str) -> str:
@@ -416,13 +432,13 @@ def _read_preamble(row: SourceRow, table: StatusTable) -> None:
 def _goal_heading(row: SourceRow) -> Numbered | None:
     """A heading above a sheet's table that names its goal: 基本目標Ⅱ　被害者の…
 
-    Only a heading that says 基本目標 counts: a title such as 第2次…基本計画
-    also starts with a number.
+    Only a heading that says what it is (基本目標, 重点目標, 目標 …) counts: a
+    title such as 第2次…基本計画 also starts with a number.
     """
     text = _row_text(row)
-    if not text.startswith("基本目標"):
+    if not text.startswith(GOAL_KINDS):
         return None
-    numbered = split_number(text[len("基本目標") :].lstrip(" \u3000:："))
+    numbered = split_label(text, GOAL_KINDS)
     return numbered if numbered.number is not None else None
 
 
