@@ -10,6 +10,7 @@ vertically merged cell where it was drawn (often mid-block):
 - a goal label anywhere inside a block names that block.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -32,7 +33,7 @@ from importers.numbering import (
 )
 from importers.problems import Place, Problem, error
 from importers.readers import SourceRow, SourceTable
-from reports.eras import UnknownEraError, find_fiscal_year
+from reports.eras import ERA_STARTS, UnknownEraError, era_to_western, find_fiscal_year
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class ProjectRecord:
     departments: tuple[DepartmentEntry, ...]
     place: Place
     """The row the project came from (column unset)."""
+    statuses: tuple[tuple[int, int, str], ...] = ()
+    """In a table with several years side by side: each year's status as
+    (fiscal year, column, text); ``split_years`` makes a table of each."""
 
 
 @dataclass
@@ -75,6 +79,46 @@ class StatusTable:
     goals: list[GoalRecord] = field(default_factory=list)
     directions: list[DirectionRecord] = field(default_factory=list)
     projects: list[ProjectRecord] = field(default_factory=list)
+    years: tuple[int, ...] = ()
+    """The years of a table with several years' status columns side by side."""
+
+
+def split_years(table: StatusTable) -> list[StatusTable]:
+    """A table with several years side by side as one table a year, each loaded
+    like a year's table of its own; each project's place names its year's column."""
+    if not table.years:
+        return [table]
+    tables = []
+    for year in table.years:
+        projects = [
+            ProjectRecord(
+                project.number,
+                project.name,
+                project.content,
+                project.goal_number,
+                project.direction_number,
+                text,
+                project.departments_text,
+                project.departments,
+                Place(project.place.file, project.place.sheet, project.place.row, column),
+            )
+            for project in table.projects
+            for status_year, column, text in project.statuses
+            if status_year == year
+        ]
+        tables.append(
+            StatusTable(
+                table.file_name,
+                table.file_format,
+                table.title,
+                table.aim,
+                year,
+                table.goals,
+                table.directions,
+                projects,
+            )
+        )
+    return tables
 
 
 @dataclass
@@ -121,6 +165,10 @@ class _Reading:
     positions: tuple[tuple[str, int | None], ...] = ()
     """The same for every column, in the order of ``COLUMNS``."""
     header_years: set[int] = field(default_factory=set)
+    year_columns: tuple[tuple[int, int], ...] = ()
+    """The current header's status columns as (fiscal year, index), when it has several."""
+    years: set[int] = field(default_factory=set)
+    """Every year of every header with several status columns."""
     title_years: set[int] = field(default_factory=set)
     sheet_years: set[int] = field(default_factory=set)
     unreadable_year: bool = False
@@ -165,9 +213,13 @@ class _Reading:
         self.columns = found
         self.positions = _positions(found)
         known = len(self.problems)
-        year = _header_year(row, found, place, self.problems)
-        if year is not None:
-            self.header_years.add(year)
+        self.year_columns = _year_columns(row, place, self.table.title, self.problems)
+        if self.year_columns:
+            self.years.update(year for year, _ in self.year_columns)
+        elif len(self.problems) == known:
+            year = _header_year(row, found, place, self.problems)
+            if year is not None:
+                self.header_years.add(year)
         self.unreadable_year = self.unreadable_year or len(self.problems) > known
         return True
 
@@ -189,7 +241,7 @@ class _Reading:
         cell = _cells(row, self.positions)
         self.read_goal(_numbered(cell, "goal") or self.sheet_goal, cell, place)
         self.read_direction(_numbered(cell, "direction"), cell, place)
-        project = _project(row, cell, self.columns, place, self.problems)
+        project = _project(row, cell, self.columns, place, self.problems, self.year_columns)
         if project is None:
             return
         if self.direction_block is None:
@@ -262,6 +314,8 @@ class _Reading:
 
     def fiscal_year(self, given: int | None, place: Place) -> int | None:
         """The table's year: from the header, else the title, else the sheet names."""
+        if self.years:
+            return self.several_years(given, place)
         if self.unreadable_year and given is None:
             # The header names a year in an unknown era: that error already says so.
             return None
@@ -271,6 +325,26 @@ class _Reading:
             place,
             self.problems,
         )
+
+    def several_years(self, given: int | None, place: Place) -> int | None:
+        """Several years side by side: all of them, or only ``given``."""
+        years = sorted(self.years | self.header_years)
+        if given is None:
+            self.table.years = tuple(years)
+            return years[0]
+        if given not in years:
+            self.problems.append(
+                error(
+                    place,
+                    f"指定された年度 {given} の列がありません"
+                    f"（このファイルの年度: {'、'.join(map(str, years))}）",
+                    f"--fiscal-year {given} has no column in this file "
+                    f"(its years: {', '.join(map(str, years))})",
+                )
+            )
+            return None
+        self.table.years = (given,)
+        return given
 
 
 def _header_cells(row: SourceRow, columns: dict[str, int] | None) -> dict[str, int]:
@@ -341,6 +415,7 @@ def _project(
     columns: dict[str, int],
     place: Place,
     problems: list[Problem],
+    year_columns: tuple[tuple[int, int], ...] = (),
 ) -> ProjectRecord | None:
     number_cell = cell["project_number"].strip()
     if number_cell:
@@ -359,15 +434,20 @@ def _project(
         )
         return None
     status_text = cell["status"].strip("\n")
-    if not status_text.strip():
-        problems.append(
-            error(
-                _at(place, columns, "status"),
-                "実施状況が空欄です",
-                "the status cell is empty",
-                "",
+    statuses = tuple(
+        (year, index, row.cells[index].strip("\n") if index < len(row.cells) else "")
+        for year, index in year_columns
+    )
+    for _year, index, text in statuses or ((None, columns["status"], status_text),):
+        if not text.strip():
+            problems.append(
+                error(
+                    Place(place.file, place.sheet, place.row, index),
+                    "実施状況が空欄です",
+                    "the status cell is empty",
+                    "",
+                )
             )
-        )
     departments, department_problems = parse_departments(cell["departments"])
     for problem in department_problems:
         problems.append(
@@ -397,6 +477,7 @@ def _project(
         departments_text=cell["departments"].strip(),
         departments=tuple(departments),
         place=place,
+        statuses=statuses,
     )
 
 
@@ -416,6 +497,76 @@ def _header_year(
             )
         )
         return None
+
+
+_STATUS = next(column for column in COLUMNS if column.identifier == "status")
+_ERA_NAME = re.compile("|".join(ERA_STARTS))
+_BARE_YEAR = re.compile(r"(?<![\d])(\d{1,2}|元)\s*年度")
+
+
+def _year_columns(
+    row: SourceRow, place: Place, title: str, problems: list[Problem]
+) -> tuple[tuple[int, int], ...]:
+    """A header with two or more status columns (平成29年度実施状況, 平成30年度実施状況;
+    24年度実施事業, 25年度実施事業): each column's year, which must differ.
+
+    A year written without its era (24年度) takes the era another status
+    column or the title names. Empty unless two or more columns name a year.
+    """
+    indexes = [
+        index
+        for index, cell in enumerate(row.cells)
+        if cell and len(cell) <= 40 and _STATUS.matches(header_key(cell))
+    ]
+    if len(indexes) < 2:
+        return ()
+    texts = [unicodedata.normalize("NFKC", row.cells[index]) for index in indexes]
+    eras = _ERA_NAME.findall(" ".join(texts)) or _ERA_NAME.findall(
+        unicodedata.normalize("NFKC", title)
+    )
+    found: list[tuple[int, int]] = []
+    for index, text in zip(indexes, texts, strict=True):
+        year = _column_year(text, eras)
+        if year is None and _BARE_YEAR.search(text) and not eras:
+            problems.append(
+                error(
+                    Place(place.file, place.sheet, place.row, index),
+                    "この列の年度の元号が分かりません。表題か見出しに元号を書いてください"
+                    "（例: 平成24年度実施事業）",
+                    "this column's year has no era; name it in the title or the header "
+                    "(e.g. 平成24年度実施事業)",
+                    row.cells[index],
+                )
+            )
+            return ()
+        if year is None:
+            continue  # a status column of no year (進捗状況: a grade) beside the years
+        if year in (seen for seen, _ in found):
+            problems.append(
+                error(
+                    Place(place.file, place.sheet, place.row, index),
+                    f"{year}年度の実施状況の列が2つあります",
+                    f"two status columns for fiscal year {year}",
+                    row.cells[index],
+                )
+            )
+            return ()
+        found.append((year, index))
+    return tuple(found) if len(found) > 1 else ()
+
+
+def _column_year(text: str, eras: list[str]) -> int | None:
+    try:
+        year = find_fiscal_year(text)
+    except UnknownEraError:
+        return None  # said by _header_year when the column is the table's one
+    bare = _BARE_YEAR.search(text)
+    if year is None and bare is not None and eras:
+        try:
+            return era_to_western(eras[0], bare.group(1))
+        except ValueError:
+            return None
+    return year
 
 
 def _read_preamble(row: SourceRow, table: StatusTable) -> None:
@@ -600,6 +751,7 @@ def _build_structure(
                     project.departments_text,
                     project.departments,
                     project.place,
+                    project.statuses,
                 )
             )
 

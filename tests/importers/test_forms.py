@@ -2,11 +2,14 @@
 import into PostgreSQL: labels with their kind word, lower-case numerals,
 vertical labels, two-row headers, other header words, several years side by side."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from importers.loader import status_import
 from importers.problems import ImportProblems
-from reports.models import AnnualStatus, BasicGoal, PolicyDirection, Project
+from reports.models import AnnualStatus, BasicGoal, ImportRun, PolicyDirection, Project
 from tests.importers.helpers import snapshot, write_csv, write_xlsx
 
 PLAN = "forms"
@@ -171,5 +174,143 @@ def test_a_goal_label_with_an_unreadable_number_is_refused_with_its_place(tmp_pa
         "「基本目標　教育・啓発の推進」",
         "unnumbered.csv:-:2:-: エラー この基本目標のまとまりに、番号付きの基本目標の見出しがありません"
         " / no numbered basic goal label in this block of rows",
+    ]
+    assert snapshot() == before
+
+
+SIDE_BY_SIDE = [
+    ["平成25年度 DV対策基本計画 実施状況"],
+    [
+        "施策",
+        "主な取り組み",
+        "取組内容",
+        "24年度実施事業",
+        "25年度実施事業",
+        "今後の予定",
+        "所管課",
+    ],
+    ["基本目標１　教育・啓発の推進"],
+    ["施策の方向(1)　市民への意識啓発", "1 DV防止", "内容1", "講座2回", "講座3回", "継続", "課A"],
+    ["", "2 周知", "内容2", "ポスター掲示", "ポスター掲示", "拡充", "課A"],
+    [
+        "施策の方向(2)　学校等における人権教育",
+        "3 人権教育",
+        "内容3",
+        "研修",
+        "研修と講演",
+        "継続",
+        "課B",
+    ],
+]
+
+
+@pytest.mark.django_db
+def test_two_years_side_by_side_give_a_status_a_year_each_with_its_own_place(tmp_path):
+    """施策 / 主な取り組み / 取組内容 / 24年度・25年度実施事業 / 今後の予定 / 所管課;
+    a goal named on a row of its own; the era of 24年度 comes from the title."""
+    # The goal heading sits above the header, as a sheet per goal has it.
+    rows = [SIDE_BY_SIDE[0], SIDE_BY_SIDE[2], SIDE_BY_SIDE[1], *SIDE_BY_SIDE[3:]]
+    path = write_xlsx(tmp_path / "years.xlsx", {"H24-25": rows})
+    out = StringIO()
+
+    call_command("import_status", str(path), "--plan", PLAN, stdout=out)
+
+    assert _database() == (
+        [(1, "教育・啓発の推進")],
+        [(1, 1, "市民への意識啓発"), (1, 2, "学校等における人権教育")],
+        [(1, 1, 1, "DV防止", "内容1"), (2, 1, 1, "周知", "内容2"), (3, 1, 2, "人権教育", "内容3")],
+        [
+            (1, 2012, "講座2回", "課A", 4),
+            (2, 2012, "ポスター掲示", "課A", 5),
+            (3, 2012, "研修", "課B", 6),
+            (1, 2013, "講座3回", "課A", 4),
+            (2, 2013, "ポスター掲示", "課A", 5),
+            (3, 2013, "研修と講演", "課B", 6),
+        ],
+    )
+    # The plans for the next year (今後の予定) are not a status and are not kept.
+    assert not AnnualStatus.objects.filter(status_text__in=["継続", "拡充"]).exists()
+    assert sorted(ImportRun.objects.values_list("fiscal_year", "row_count", "created_count")) == [
+        (2012, 3, 12),  # the plan's goal, directions, projects and departments too
+        (2013, 3, 3),
+    ]
+    assert [line for line in out.getvalue().splitlines() if line.startswith("years.xlsx")] == [
+        "years.xlsx: 2012年度 3 事業、追加 12 件、変更 0 件",
+        "years.xlsx: 2013年度 3 事業、追加 3 件、変更 0 件",
+    ]
+
+
+@pytest.mark.django_db
+def test_each_years_status_has_its_own_place_in_a_message(tmp_path):
+    rows = [
+        [
+            "基本目標",
+            "施策の方向",
+            "事業名称",
+            "平成29年度実施状況",
+            "平成30年度実施状況",
+            "次年度計画",
+            "担当課",
+        ],
+        ["Ⅰ 教育", "1 市民", "1 DV防止", "状況29", "状況30", "継続", "課A"],
+        ["", "", "2 周知", "状況29", "", "継続", "課A"],
+    ]
+    path = write_csv(tmp_path / "gap.csv", rows)
+    before = snapshot()
+
+    with pytest.raises(ImportProblems) as raised:
+        status_import(path=path, plan_slug=PLAN)
+
+    assert [str(p) for p in raised.value.errors] == [
+        "gap.csv:-:3:E: エラー 実施状況が空欄です / the status cell is empty「」",
+        "gap.csv:-:-:-: エラー このファイルには複数の年度の実施状況があります（status_import_years で取り込みます）"
+        " / this file holds several fiscal years' statuses (import it with status_import_years)",
+    ]
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_one_year_of_several_is_imported_with_fiscal_year(tmp_path):
+    rows = [
+        [
+            "基本目標",
+            "施策の方向",
+            "事業名称",
+            "平成29年度実施状況",
+            "平成30年度実施状況",
+            "担当課",
+        ],
+        ["Ⅰ 教育", "1 市民", "1 DV防止", "状況29", "状況30", "課A"],
+    ]
+    path = write_csv(tmp_path / "two.csv", rows)
+
+    status_import(path=path, plan_slug=PLAN, fiscal_year=2018)
+
+    assert _database()[3] == [(1, 2018, "状況30", "課A", 2)]
+    with pytest.raises(ImportProblems) as raised:
+        status_import(path=path, plan_slug=PLAN, fiscal_year=2019)
+    assert [str(p) for p in raised.value.errors] == [
+        "two.csv:-:-:-: エラー 指定された年度 2019 の列がありません（このファイルの年度: 2017、2018）"
+        " / --fiscal-year 2019 has no column in this file (its years: 2017, 2018)",
+    ]
+
+
+@pytest.mark.django_db
+def test_years_side_by_side_with_no_era_anywhere_are_refused(tmp_path):
+    rows = [
+        ["基本目標1 教育"],
+        ["施策", "事業名", "24年度実施事業", "25年度実施事業", "所管課"],
+        ["1 市民", "1 DV防止", "a", "b", "課A"],
+    ]
+    path = write_csv(tmp_path / "noera.csv", rows)
+    before = snapshot()
+
+    with pytest.raises(ImportProblems) as raised:
+        status_import(path=path, plan_slug=PLAN, fiscal_year=2013)
+
+    assert [str(p) for p in raised.value.errors] == [
+        "noera.csv:-:2:C: エラー この列の年度の元号が分かりません。表題か見出しに元号を書いてください"
+        "（例: 平成24年度実施事業） / this column's year has no era; name it in the title or the "
+        "header (e.g. 平成24年度実施事業)「24年度実施事業」",
     ]
     assert snapshot() == before
