@@ -138,11 +138,21 @@ def normalise(
 ) -> tuple[StatusTable, list[Problem]]:
     """Turn a source table into records, listing every problem with its place."""
     reading = _Reading(StatusTable(source.file_name, source.file_format))
-    for row in source.rows:
+    rows = source.rows
+    joined_into: int | None = None
+    for position, row in enumerate(rows):
         if row.sheet != reading.sheet:
             reading.start_sheet(row.sheet)
-        if row.is_blank():
+        if row.is_blank() or position == joined_into:
             continue
+        if reading.columns is None:
+            joined = _two_row_header(rows, position)
+            if joined is not None:
+                header, joined_into = joined
+                place = Place(source.file_name, header.sheet, header.number)
+                if not reading.read_header(header, match_header(header.cells), place):
+                    return reading.table, reading.problems
+                continue
         if not reading.read_row(row, Place(source.file_name, row.sheet, row.number)):
             return reading.table, reading.problems
     if reading.columns is None and not reading.blocks:
@@ -345,6 +355,61 @@ class _Reading:
             return None
         self.table.years = (given,)
         return given
+
+
+def _two_row_header(rows: list[SourceRow], position: int) -> tuple[SourceRow, int] | None:
+    """A header whose words are split over two rows (平成29年度 above 実施状況; 実施状況
+    merged over two columns above 平成29年度 and 平成30年度), as one row numbered as
+    its second, with the second's position; None unless only the two together
+    read as a header."""
+    top = rows[position]
+    following = position + 1
+    while following < len(rows) and rows[following].is_blank():
+        following += 1
+    if following == len(rows) or rows[following].sheet != top.sheet:
+        return None
+    bottom = rows[following]
+    if is_header(match_header(bottom.cells)):
+        return None
+    top_is_header = is_header(match_header(top.cells))
+    cells = []
+    above = ""
+    for index in range(max(len(top.cells), len(bottom.cells))):
+        upper = top.cells[index].strip() if index < len(top.cells) else ""
+        lower = bottom.cells[index].strip() if index < len(bottom.cells) else ""
+        if upper:
+            above = upper
+        elif lower and above and cells and cells[-1] != above:
+            upper = above  # a cell merged across columns: its text is in the first
+        else:
+            above = ""
+        cells.append(upper + lower if upper != lower else upper)
+    if not is_header(match_header(tuple(cells))):
+        return None
+    if top_is_header and (
+        not _adds_years(top.cells, tuple(cells))
+        or any(len(cell.strip()) > 12 for cell in bottom.cells if cell not in top.cells)
+    ):
+        return None  # a header and its first data row
+    return SourceRow(bottom.sheet, bottom.number, tuple(cells)), following
+
+
+def _adds_years(top: tuple[str, ...], joined: tuple[str, ...]) -> bool:
+    """Whether the second row gives a header's status columns their years."""
+
+    def years(cells: tuple[str, ...]) -> set[int]:
+        found = set()
+        for cell in cells:
+            if cell and len(cell) <= 40 and _STATUS.matches(header_key(cell)):
+                try:
+                    year = find_fiscal_year(cell)
+                except UnknownEraError:
+                    year = None
+                if year is not None:
+                    found.add(year)
+        return found
+
+    return len(years(joined)) > len(years(top))
 
 
 def _header_cells(row: SourceRow, columns: dict[str, int] | None) -> dict[str, int]:

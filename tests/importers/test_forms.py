@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from importers.loader import status_import
+from importers.loader import status_import, status_import_years
 from importers.problems import ImportProblems
 from reports.models import AnnualStatus, BasicGoal, ImportRun, PolicyDirection, Project
 from tests.importers.helpers import snapshot, write_csv, write_xlsx
@@ -314,3 +314,39 @@ def test_years_side_by_side_with_no_era_anywhere_are_refused(tmp_path):
         "header (e.g. 平成24年度実施事業)「24年度実施事業」",
     ]
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_header_split_over_two_rows(tmp_path):
+    """平成29年度 above 実施状況, the other headers merged down over both rows."""
+    rows = [
+        ["基本目標", "施策の方向", "事業名称", "平成29年度", "担当課"],
+        [None, None, None, "実施状況", None],
+        ["Ⅰ 教育・啓発の推進", "1 市民への意識啓発", "1 DV防止", "状況1", "課A"],
+    ]
+    merges = ["A1:A2", "B1:B2", "C1:C2", "E1:E2"]
+    path = write_xlsx(tmp_path / "two-rows.xlsx", {"表": rows}, {"表": merges})
+
+    status_import(path=path, plan_slug=PLAN)
+
+    assert _database() == (
+        [(1, "教育・啓発の推進")],
+        [(1, 1, "市民への意識啓発")],
+        [(1, 1, 1, "DV防止", "")],
+        [(1, 2017, "状況1", "課A", 3)],
+    )
+
+
+@pytest.mark.django_db
+def test_a_header_cell_merged_over_two_year_columns(tmp_path):
+    rows = [
+        ["基本目標", "施策の方向", "事業名称", "実施状況", None, "担当課"],
+        [None, None, None, "平成29年度", "平成30年度", None],
+        ["Ⅰ 教育・啓発の推進", "1 市民への意識啓発", "1 DV防止", "状況29", "状況30", "課A"],
+    ]
+    merges = ["A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:F2"]
+    path = write_xlsx(tmp_path / "merged-years.xlsx", {"表": rows}, {"表": merges})
+
+    status_import_years(path=path, plan_slug=PLAN)
+
+    assert _database()[3] == [(1, 2017, "状況29", "課A", 3), (1, 2018, "状況30", "課A", 3)]
