@@ -38,19 +38,34 @@ COLUMNS = (
         ("施策の方向番号", "施策の方向性番号", "施策番号", "方向番号", "施策No", "施策No."),
         required=False,
     ),
-    Column("direction", "施策の方向", ("施策の方向", "施策の方向性", "施策", "施策名")),
+    Column(
+        "direction",
+        "施策の方向",
+        ("施策の方向", "施策の方向性", "方向性", "施策", "施策名", "施策の展開"),
+    ),
     Column(
         "project_number",
         "事業番号",
         ("事業番号", "番号", "No", "No.", "NO", "NO.", "事業No", "事業No."),
         required=False,
     ),
-    Column("project", "事業名称", ("事業名称", "事業名")),
-    Column("content", "事業内容", ("事業内容", "事業の概要", "事業概要", "内容"), required=False),
+    # 実施事業 alone names the project; with a year (24年度実施事業) it is that
+    # year's status, matched below.
+    Column(
+        "project",
+        "事業名称",
+        ("事業名称", "事業名", "主な取り組み", "主な取組", "主な取組み", "実施事業"),
+    ),
+    Column(
+        "content",
+        "事業内容",
+        ("事業内容", "事業の概要", "事業概要", "内容", "取組内容", "取り組み内容"),
+        required=False,
+    ),
     Column(
         "status",
         "実施状況",
-        ("実施状況", "取組実績", "実績", "取組状況", "取り組み状況", "進捗状況"),
+        ("実施状況", "取組実績", "実績", "取組状況", "取り組み状況", "進捗状況", "年度実施事業"),
         match_inside=True,
     ),
     Column("departments", "担当課", ("担当課", "所管課", "担当部署", "担当", "担当課名")),

@@ -6,11 +6,21 @@ that only a hostile or broken file meets them, and it is refused at once, in
 little memory, with a message that names the limit and the setting that raises it.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from importers.problems import ImportProblems, Place, error
+
+DEFAULTS = {
+    "IMPORT_MAX_FILE_BYTES": 30_000_000,
+    "IMPORT_MAX_EXPANDED_BYTES": 200_000_000,
+    "IMPORT_MAX_ROWS": 200_000,
+    "IMPORT_MAX_COLUMNS": 100,
+    # Excel's own limit for one cell: no cell typed in Excel is longer.
+    "IMPORT_MAX_CELL_CHARS": 32_767,
+}
+"""Each limit's setting and its default; ``dvplan/settings.py`` reads them from the
+environment. Plain data, so that the readers stay free of Django."""
 
 
 @dataclass(frozen=True)
@@ -27,13 +37,16 @@ class ImportLimits:
     """Characters in one cell."""
 
     @classmethod
-    def from_settings(cls) -> "ImportLimits":
+    def from_settings(cls, values: Mapping[str, int] = DEFAULTS) -> "ImportLimits":
+        """From the settings' values (``django.conf.settings`` passes as a mapping
+        through ``vars``), each missing one at its default."""
+        value = {name: values.get(name, default) for name, default in DEFAULTS.items()}
         return cls(
-            file_bytes=settings.IMPORT_MAX_FILE_BYTES,
-            expanded_bytes=settings.IMPORT_MAX_EXPANDED_BYTES,
-            rows=settings.IMPORT_MAX_ROWS,
-            columns=settings.IMPORT_MAX_COLUMNS,
-            cell_chars=settings.IMPORT_MAX_CELL_CHARS,
+            file_bytes=value["IMPORT_MAX_FILE_BYTES"],
+            expanded_bytes=value["IMPORT_MAX_EXPANDED_BYTES"],
+            rows=value["IMPORT_MAX_ROWS"],
+            columns=value["IMPORT_MAX_COLUMNS"],
+            cell_chars=value["IMPORT_MAX_CELL_CHARS"],
         )
 
 

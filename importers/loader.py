@@ -14,12 +14,14 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from importers.changes import ImportReport
 from importers.exported import PlanFields, split_exported
-from importers.normaliser import normalise
+from importers.limits import ImportLimits
+from importers.normaliser import StatusTable, normalise, split_years
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
 from importers.validator import field_length_problems, plan_slug_problem, validate_against_plan
@@ -42,14 +44,42 @@ def status_import(
     """Import one status table; raise ImportProblems (writing nothing) on any error.
 
     ``progress(stage, done, total)`` is called as rows are read (stage ``read``,
-    total unknown) and as statuses are compared (stage ``load``).
+    total unknown) and as statuses are compared (stage ``load``). A file with
+    several years side by side is refused here: ``status_import_years`` takes it.
     """
+    reports = status_import_years(
+        path=path,
+        plan_slug=plan_slug,
+        fiscal_year=fiscal_year,
+        dry_run=dry_run,
+        allow_new_projects=allow_new_projects,
+        progress=progress,
+        one_year=True,
+    )
+    return reports[0]
+
+
+def status_import_years(
+    *,
+    path: Path,
+    plan_slug: str | None = None,
+    fiscal_year: int | None = None,
+    dry_run: bool = False,
+    allow_new_projects: bool = False,
+    progress: Progress | None = None,
+    one_year: bool = False,
+) -> list[ImportReport]:
+    """Import a status table, a report per fiscal year: a table with several years'
+    status columns side by side is loaded as a year's table each, in one transaction."""
     if plan_slug is not None and (problem := plan_slug_problem(plan_slug, Place(path.name))):
         raise ImportProblems([problem])
     with _no_cyclic_collection():
         started_at = timezone.now()
+        # The reader checks the file's size and shape before reading it whole.
         source = read_table(
-            path, progress=None if progress is None else lambda done: progress("read", done, None)
+            path,
+            progress=None if progress is None else lambda done: progress("read", done, None),
+            limits=_limits(),
         )
         data = path.read_bytes()
         return _load_source(
@@ -62,7 +92,13 @@ def status_import(
             allow_new_projects=allow_new_projects,
             progress=progress,
             started_at=started_at,
+            one_year=one_year,
         )
+
+
+def _limits() -> ImportLimits:
+    """The resource limits in force: the settings' (from the environment)."""
+    return ImportLimits.from_settings(settings.IMPORT_LIMITS)
 
 
 @contextmanager
@@ -87,7 +123,7 @@ def exported_import(*, path: Path) -> list[ImportReport]:
     """Import one of this site's own downloads (every plan and year in it) in one
     transaction: a part per plan and fiscal year, as if each were a file of its own."""
     started_at = timezone.now()
-    source = read_table(path)
+    source = read_table(path, limits=_limits())
     data = path.read_bytes()
     parts = split_exported(source)
     if parts is None:
@@ -102,7 +138,9 @@ def exported_import(*, path: Path) -> list[ImportReport]:
         )
     with _no_cyclic_collection(), transaction.atomic():
         return [
-            _load_source(
+            report
+            for part in parts
+            for report in _load_source(
                 part.source,
                 data=data,
                 path=path,
@@ -116,7 +154,6 @@ def exported_import(*, path: Path) -> list[ImportReport]:
                 started_at=started_at,
                 plan_fields=part.plan_fields,
             )
-            for part in parts
         ]
 
 
@@ -132,16 +169,60 @@ def _load_source(
     progress: Progress | None,
     started_at: datetime,
     plan_fields: PlanFields | None = None,
-) -> ImportReport:
+    one_year: bool = False,
+) -> list[ImportReport]:
     table, problems = normalise(source, fiscal_year=fiscal_year)
     problems += field_length_problems(table, source)
     del source
     if plan_slug is not None and (problem := plan_slug_problem(plan_slug, Place(path.name))):
         problems.append(problem)
         _raise_on_errors(problems)
-
+    tables = split_years(table)
+    if one_year and len(tables) > 1:
+        problems.append(
+            error(
+                Place(path.name),
+                "このファイルには複数の年度の実施状況があります（status_import_years で取り込みます）",
+                "this file holds several fiscal years' statuses (import it with status_import_years)",
+            )
+        )
     with transaction.atomic():
         _lock_imports()
+        # The first year's table carries the file's own problems.
+        reports = [
+            _load_table(
+                year_table,
+                problems if index == 0 else [],
+                path=path,
+                data=data,
+                plan_slug=plan_slug,
+                dry_run=dry_run,
+                allow_new_projects=allow_new_projects,
+                progress=progress,
+                started_at=started_at,
+                plan_fields=plan_fields,
+            )
+            for index, year_table in enumerate(tables)
+        ]
+        if dry_run:
+            transaction.set_rollback(True)
+    return reports
+
+
+def _load_table(
+    table: StatusTable,
+    problems: list[Problem],
+    *,
+    data: bytes,
+    path: Path,
+    plan_slug: str | None,
+    dry_run: bool,
+    allow_new_projects: bool,
+    progress: Progress | None,
+    started_at: datetime,
+    plan_fields: PlanFields | None,
+) -> ImportReport:
+    with transaction.atomic():
         # The file's own errors and those against the plan are listed together,
         # so that one run shows the clerk everything to correct.
         try:

@@ -10,6 +10,7 @@ vertically merged cell where it was drawn (often mid-block):
 - a goal label anywhere inside a block names that block.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -23,10 +24,16 @@ from importers.columns import (
     names_project_column,
 )
 from importers.departments import DepartmentEntry, parse_departments
-from importers.numbering import Numbered, split_number
+from importers.numbering import (
+    DIRECTION_KINDS,
+    GOAL_KINDS,
+    Numbered,
+    split_label,
+    split_number,
+)
 from importers.problems import Place, Problem, error
 from importers.readers import SourceRow, SourceTable
-from reports.eras import UnknownEraError, find_fiscal_year
+from reports.eras import ERA_STARTS, UnknownEraError, era_to_western, find_fiscal_year
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,9 @@ class ProjectRecord:
     departments: tuple[DepartmentEntry, ...]
     place: Place
     """The row the project came from (column unset)."""
+    statuses: tuple[tuple[int, int, str], ...] = ()
+    """In a table with several years side by side: each year's status as
+    (fiscal year, column, text); ``split_years`` makes a table of each."""
 
 
 @dataclass
@@ -69,6 +79,46 @@ class StatusTable:
     goals: list[GoalRecord] = field(default_factory=list)
     directions: list[DirectionRecord] = field(default_factory=list)
     projects: list[ProjectRecord] = field(default_factory=list)
+    years: tuple[int, ...] = ()
+    """The years of a table with several years' status columns side by side."""
+
+
+def split_years(table: StatusTable) -> list[StatusTable]:
+    """A table with several years side by side as one table a year, each loaded
+    like a year's table of its own; each project's place names its year's column."""
+    if not table.years:
+        return [table]
+    tables = []
+    for year in table.years:
+        projects = [
+            ProjectRecord(
+                project.number,
+                project.name,
+                project.content,
+                project.goal_number,
+                project.direction_number,
+                text,
+                project.departments_text,
+                project.departments,
+                Place(project.place.file, project.place.sheet, project.place.row, column),
+            )
+            for project in table.projects
+            for status_year, column, text in project.statuses
+            if status_year == year
+        ]
+        tables.append(
+            StatusTable(
+                table.file_name,
+                table.file_format,
+                table.title,
+                table.aim,
+                year,
+                table.goals,
+                table.directions,
+                projects,
+            )
+        )
+    return tables
 
 
 @dataclass
@@ -88,11 +138,21 @@ def normalise(
 ) -> tuple[StatusTable, list[Problem]]:
     """Turn a source table into records, listing every problem with its place."""
     reading = _Reading(StatusTable(source.file_name, source.file_format))
-    for row in source.rows:
+    rows = source.rows
+    joined_into: int | None = None
+    for position, row in enumerate(rows):
         if row.sheet != reading.sheet:
             reading.start_sheet(row.sheet)
-        if row.is_blank():
+        if row.is_blank() or position == joined_into:
             continue
+        if reading.columns is None:
+            joined = _two_row_header(rows, position)
+            if joined is not None:
+                header, joined_into = joined
+                place = Place(source.file_name, header.sheet, header.number)
+                if not reading.read_header(header, match_header(header.cells), place):
+                    return reading.table, reading.problems
+                continue
         if not reading.read_row(row, Place(source.file_name, row.sheet, row.number)):
             return reading.table, reading.problems
     if reading.columns is None and not reading.blocks:
@@ -115,6 +175,10 @@ class _Reading:
     positions: tuple[tuple[str, int | None], ...] = ()
     """The same for every column, in the order of ``COLUMNS``."""
     header_years: set[int] = field(default_factory=set)
+    year_columns: tuple[tuple[int, int], ...] = ()
+    """The current header's status columns as (fiscal year, index), when it has several."""
+    years: set[int] = field(default_factory=set)
+    """Every year of every header with several status columns."""
     title_years: set[int] = field(default_factory=set)
     sheet_years: set[int] = field(default_factory=set)
     unreadable_year: bool = False
@@ -159,9 +223,13 @@ class _Reading:
         self.columns = found
         self.positions = _positions(found)
         known = len(self.problems)
-        year = _header_year(row, found, place, self.problems)
-        if year is not None:
-            self.header_years.add(year)
+        self.year_columns = _year_columns(row, place, self.table.title, self.problems)
+        if self.year_columns:
+            self.years.update(year for year, _ in self.year_columns)
+        elif len(self.problems) == known:
+            year = _header_year(row, found, place, self.problems)
+            if year is not None:
+                self.header_years.add(year)
         self.unreadable_year = self.unreadable_year or len(self.problems) > known
         return True
 
@@ -183,7 +251,7 @@ class _Reading:
         cell = _cells(row, self.positions)
         self.read_goal(_numbered(cell, "goal") or self.sheet_goal, cell, place)
         self.read_direction(_numbered(cell, "direction"), cell, place)
-        project = _project(row, cell, self.columns, place, self.problems)
+        project = _project(row, cell, self.columns, place, self.problems, self.year_columns)
         if project is None:
             return
         if self.direction_block is None:
@@ -256,6 +324,8 @@ class _Reading:
 
     def fiscal_year(self, given: int | None, place: Place) -> int | None:
         """The table's year: from the header, else the title, else the sheet names."""
+        if self.years:
+            return self.several_years(given, place)
         if self.unreadable_year and given is None:
             # The header names a year in an unknown era: that error already says so.
             return None
@@ -265,6 +335,81 @@ class _Reading:
             place,
             self.problems,
         )
+
+    def several_years(self, given: int | None, place: Place) -> int | None:
+        """Several years side by side: all of them, or only ``given``."""
+        years = sorted(self.years | self.header_years)
+        if given is None:
+            self.table.years = tuple(years)
+            return years[0]
+        if given not in years:
+            self.problems.append(
+                error(
+                    place,
+                    f"指定された年度 {given} の列がありません"
+                    f"（このファイルの年度: {'、'.join(map(str, years))}）",
+                    f"--fiscal-year {given} has no column in this file "
+                    f"(its years: {', '.join(map(str, years))})",
+                )
+            )
+            return None
+        self.table.years = (given,)
+        return given
+
+
+def _two_row_header(rows: list[SourceRow], position: int) -> tuple[SourceRow, int] | None:
+    """A header whose words are split over two rows (平成29年度 above 実施状況; 実施状況
+    merged over two columns above 平成29年度 and 平成30年度), as one row numbered as
+    its second, with the second's position; None unless only the two together
+    read as a header."""
+    top = rows[position]
+    following = position + 1
+    while following < len(rows) and rows[following].is_blank():
+        following += 1
+    if following == len(rows) or rows[following].sheet != top.sheet:
+        return None
+    bottom = rows[following]
+    if is_header(match_header(bottom.cells)):
+        return None
+    top_is_header = is_header(match_header(top.cells))
+    cells = []
+    above = ""
+    for index in range(max(len(top.cells), len(bottom.cells))):
+        upper = top.cells[index].strip() if index < len(top.cells) else ""
+        lower = bottom.cells[index].strip() if index < len(bottom.cells) else ""
+        if upper:
+            above = upper
+        elif lower and above and cells and cells[-1] != above:
+            upper = above  # a cell merged across columns: its text is in the first
+        else:
+            above = ""
+        cells.append(upper + lower if upper != lower else upper)
+    if not is_header(match_header(tuple(cells))):
+        return None
+    if top_is_header and (
+        not _adds_years(top.cells, tuple(cells))
+        or any(len(cell.strip()) > 12 for cell in bottom.cells if cell not in top.cells)
+    ):
+        return None  # a header and its first data row
+    return SourceRow(bottom.sheet, bottom.number, tuple(cells)), following
+
+
+def _adds_years(top: tuple[str, ...], joined: tuple[str, ...]) -> bool:
+    """Whether the second row gives a header's status columns their years."""
+
+    def years(cells: tuple[str, ...]) -> set[int]:
+        found = set()
+        for cell in cells:
+            if cell and len(cell) <= 40 and _STATUS.matches(header_key(cell)):
+                try:
+                    year = find_fiscal_year(cell)
+                except UnknownEraError:
+                    year = None
+                if year is not None:
+                    found.add(year)
+        return found
+
+    return len(years(joined)) > len(years(top))
 
 
 def _header_cells(row: SourceRow, columns: dict[str, int] | None) -> dict[str, int]:
@@ -279,14 +424,24 @@ def _header_cells(row: SourceRow, columns: dict[str, int] | None) -> dict[str, i
     return match_header(row.cells)
 
 
+_KINDS = {"goal": GOAL_KINDS, "direction": DIRECTION_KINDS}
+
+
 def _numbered(cell: dict[str, str], identifier: str) -> Numbered | None:
-    """A goal's or direction's number and name, from its own column or the name cell."""
+    """A goal's or direction's number and name, from its own column or the name cell;
+    the kind word before the number (基本目標Ⅱ, 施策の方向(1)) may be there or not."""
+    kinds = _KINDS[identifier]
     number_text = cell[f"{identifier}_number"].strip()
     name = cell[identifier].strip()
     if number_text:
-        number = split_number(number_text)
+        number = split_label(number_text, kinds)
+        if name:
+            named = split_label(name, kinds)
+            # 「基本目標1」 in the number column and 「基本目標1　教育」 beside it.
+            if named.number == number.number:
+                name = named.text
         return Numbered(number.number, number.label, name or number.text)
-    return split_number(name) if name else None
+    return split_label(name, kinds) if name else None
 
 
 def _number_or_name(cell: dict[str, str], identifier: str) -> str:
@@ -325,6 +480,7 @@ def _project(
     columns: dict[str, int],
     place: Place,
     problems: list[Problem],
+    year_columns: tuple[tuple[int, int], ...] = (),
 ) -> ProjectRecord | None:
     number_cell = cell["project_number"].strip()
     if number_cell:
@@ -343,15 +499,20 @@ def _project(
         )
         return None
     status_text = cell["status"].strip("\n")
-    if not status_text.strip():
-        problems.append(
-            error(
-                _at(place, columns, "status"),
-                "実施状況が空欄です",
-                "the status cell is empty",
-                "",
+    statuses = tuple(
+        (year, index, row.cells[index].strip("\n") if index < len(row.cells) else "")
+        for year, index in year_columns
+    )
+    for _year, index, text in statuses or ((None, columns["status"], status_text),):
+        if not text.strip():
+            problems.append(
+                error(
+                    Place(place.file, place.sheet, place.row, index),
+                    "実施状況が空欄です",
+                    "the status cell is empty",
+                    "",
+                )
             )
-        )
     departments, department_problems = parse_departments(cell["departments"])
     for problem in department_problems:
         problems.append(
@@ -381,6 +542,7 @@ def _project(
         departments_text=cell["departments"].strip(),
         departments=tuple(departments),
         place=place,
+        statuses=statuses,
     )
 
 
@@ -402,6 +564,76 @@ def _header_year(
         return None
 
 
+_STATUS = next(column for column in COLUMNS if column.identifier == "status")
+_ERA_NAME = re.compile("|".join(ERA_STARTS))
+_BARE_YEAR = re.compile(r"(?<![\d])(\d{1,2}|元)\s*年度")
+
+
+def _year_columns(
+    row: SourceRow, place: Place, title: str, problems: list[Problem]
+) -> tuple[tuple[int, int], ...]:
+    """A header with two or more status columns (平成29年度実施状況, 平成30年度実施状況;
+    24年度実施事業, 25年度実施事業): each column's year, which must differ.
+
+    A year written without its era (24年度) takes the era another status
+    column or the title names. Empty unless two or more columns name a year.
+    """
+    indexes = [
+        index
+        for index, cell in enumerate(row.cells)
+        if cell and len(cell) <= 40 and _STATUS.matches(header_key(cell))
+    ]
+    if len(indexes) < 2:
+        return ()
+    texts = [unicodedata.normalize("NFKC", row.cells[index]) for index in indexes]
+    eras = _ERA_NAME.findall(" ".join(texts)) or _ERA_NAME.findall(
+        unicodedata.normalize("NFKC", title)
+    )
+    found: list[tuple[int, int]] = []
+    for index, text in zip(indexes, texts, strict=True):
+        year = _column_year(text, eras)
+        if year is None and _BARE_YEAR.search(text) and not eras:
+            problems.append(
+                error(
+                    Place(place.file, place.sheet, place.row, index),
+                    "この列の年度の元号が分かりません。表題か見出しに元号を書いてください"
+                    "（例: 平成24年度実施事業）",
+                    "this column's year has no era; name it in the title or the header "
+                    "(e.g. 平成24年度実施事業)",
+                    row.cells[index],
+                )
+            )
+            return ()
+        if year is None:
+            continue  # a status column of no year (進捗状況: a grade) beside the years
+        if year in (seen for seen, _ in found):
+            problems.append(
+                error(
+                    Place(place.file, place.sheet, place.row, index),
+                    f"{year}年度の実施状況の列が2つあります",
+                    f"two status columns for fiscal year {year}",
+                    row.cells[index],
+                )
+            )
+            return ()
+        found.append((year, index))
+    return tuple(found) if len(found) > 1 else ()
+
+
+def _column_year(text: str, eras: list[str]) -> int | None:
+    try:
+        year = find_fiscal_year(text)
+    except UnknownEraError:
+        return None  # said by _header_year when the column is the table's one
+    bare = _BARE_YEAR.search(text)
+    if year is None and bare is not None and eras:
+        try:
+            return era_to_western(eras[0], bare.group(1))
+        except ValueError:
+            return None
+    return year
+
+
 def _read_preamble(row: SourceRow, table: StatusTable) -> None:
     """Rows above the header: the title, the plan's aim, and notes."""
     text = _row_text(row)
@@ -416,13 +648,13 @@ def _read_preamble(row: SourceRow, table: StatusTable) -> None:
 def _goal_heading(row: SourceRow) -> Numbered | None:
     """A heading above a sheet's table that names its goal: 基本目標Ⅱ　被害者の…
 
-    Only a heading that says 基本目標 counts: a title such as 第2次…基本計画
-    also starts with a number.
+    Only a heading that says what it is (基本目標, 重点目標, 目標 …) counts: a
+    title such as 第2次…基本計画 also starts with a number.
     """
     text = _row_text(row)
-    if not text.startswith("基本目標"):
+    if not text.startswith(GOAL_KINDS):
         return None
-    numbered = split_number(text[len("基本目標") :].lstrip(" \u3000:："))
+    numbered = split_label(text, GOAL_KINDS)
     return numbered if numbered.number is not None else None
 
 
@@ -584,6 +816,7 @@ def _build_structure(
                     project.departments_text,
                     project.departments,
                     project.place,
+                    project.statuses,
                 )
             )
 

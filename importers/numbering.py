@@ -20,9 +20,9 @@ _PATTERNS = [
     re.compile(r"^(?P<arabic>\d+)\s*[\)\]]\s*(?P<rest>.*)$", re.S),
     re.compile(r"^(?P<arabic>\d+)(?:\s*[\.．、:：]\s*|\s+)(?P<rest>.*)$", re.S),
     re.compile(r"^(?P<arabic>\d+)$"),
-    re.compile(r"^[\(\[]\s*(?P<roman>[IVXL]+)\s*[\)\]]\s*(?P<rest>.*)$", re.S),
-    re.compile(r"^(?P<roman>[IVXL]+)(?:\s*[\.．、:：]\s*|\s+)(?P<rest>.*)$", re.S),
-    re.compile(r"^(?P<roman>[IVXL]+)$"),
+    re.compile(r"^[\(\[]\s*(?P<roman>[IVXL]+|[ivxl]+)\s*[\)\]]\s*(?P<rest>.*)$", re.S),
+    re.compile(r"^(?P<roman>[IVXL]+|[ivxl]+)(?:\s*[\.．、:：]\s*|\s+)(?P<rest>.*)$", re.S),
+    re.compile(r"^(?P<roman>[IVXL]+|[ivxl]+)$"),
 ]
 
 
@@ -115,3 +115,40 @@ def _original_prefix_length(original: str, folded_length: int) -> int:
             return index
         consumed += len(unicodedata.normalize("NFKC", char))
     return len(original)
+
+
+# The kind of a label, written before its number: 基本目標Ⅱ, 施策の方向(1), 方向性１.
+# Longer words first, so that 施策の方向性 is not read as 施策の方向 + 性.
+GOAL_KINDS = ("基本目標", "重点目標", "基本方針", "目標")
+DIRECTION_KINDS = ("施策の方向性", "施策の方向", "施策の展開", "方向性", "施策")
+_AFTER_KIND = " \u3000:：・"
+
+
+@lru_cache(maxsize=8192)
+def split_label(cell: str, kinds: tuple[str, ...]) -> Numbered:
+    """Split a goal's or direction's number from its label, with or without the
+    kind word before it: ``"基本目標1　教育・啓発の推進"`` → (1, "1", "教育・啓発の推進").
+
+    The kind word is dropped only when a number follows it, so a title that
+    merely starts with one (``施策の推進``) is kept whole. A label written
+    vertically, a character a line, is joined back first.
+    """
+    text = join_vertical(cell).strip()
+    for kind in kinds:
+        if text.startswith(kind):
+            numbered = split_number(text[len(kind) :].lstrip(_AFTER_KIND))
+            if numbered.number is not None:
+                return numbered
+            break
+    return split_number(text)
+
+
+def join_vertical(cell: str) -> str:
+    """``"基\n本\n目\n標\nⅡ"`` → ``"基本目標Ⅱ"``: a label in a tall merged cell, as
+    a PDF's text gives it, one character (or a two-digit number) a line."""
+    if cell.count("\n") < 2:
+        return cell
+    lines = [line.strip() for line in cell.strip().split("\n")]
+    if len(lines) < 3 or any(len(line) > 2 for line in lines):
+        return cell
+    return "".join(lines)

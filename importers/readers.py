@@ -65,9 +65,10 @@ def read_table(
 ) -> SourceTable:
     """Read any supported file, choosing the reader by the file's content.
 
-    The resource limits (``importers.limits``, from the settings unless given)
-    are checked before the file is read, and as its rows are read: a file that
-    crosses one is refused at that point, with the limit's place and setting.
+    The resource limits (``importers.limits``: its defaults unless given; the
+    loader passes the settings' values) are checked before the file is read,
+    and as its rows are read: a file that crosses one is refused at that point,
+    with the limit's place and setting.
     """
     limits = ImportLimits.from_settings() if limits is None else limits
     place = Place(path.name)

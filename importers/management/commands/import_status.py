@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from importers.changes import ImportReport
-from importers.loader import exported_import, status_import
+from importers.loader import exported_import, status_import_years
 from importers.problems import ImportProblems, Place, Problem
 from importers.validator import plan_slug_problem
 
@@ -66,16 +66,14 @@ class Command(BaseCommand):
                 if options["exported"]:
                     reports = exported_import(path=path)
                 else:
-                    reports = [
-                        status_import(
-                            path=path,
-                            plan_slug=options["plan_slug"],
-                            fiscal_year=options["fiscal_year"],
-                            dry_run=options["dry_run"],
-                            allow_new_projects=options["allow_new_projects"],
-                            progress=progress,
-                        )
-                    ]
+                    reports = status_import_years(
+                        path=path,
+                        plan_slug=options["plan_slug"],
+                        fiscal_year=options["fiscal_year"],
+                        dry_run=options["dry_run"],
+                        allow_new_projects=options["allow_new_projects"],
+                        progress=progress,
+                    )
             except ImportProblems as problems:
                 progress.close()
                 failed += 1
