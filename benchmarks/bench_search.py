@@ -58,7 +58,7 @@ def sentence(rng: random.Random, words: list[str], count: int) -> str:
 
 def index_statuses(status_ids: range) -> None:
     """Write the search documents and index of the statuses, as the loader does."""
-    from importers.search_index import search_documents_rebuild
+    from reports.search.writer import search_documents_rebuild
 
     search_documents_rebuild(status_ids=status_ids)
 

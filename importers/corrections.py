@@ -15,9 +15,9 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 
-from importers.search_index import search_documents_rebuild
 from reports.corrections import reading
 from reports.models import AnnualStatus, Correction, Plan, Project
+from reports.search.writer import search_documents_rebuild
 
 KEYS = ("plan", "fiscal_year", "project", "field", "published", "corrected", "reason")
 FIELDS = {choice.value: choice.label for choice in Correction.Field}

@@ -21,7 +21,6 @@ from importers.exported import PlanFields, split_exported
 from importers.normaliser import StatusTable, normalise
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
-from importers.search_index import search_documents_rebuild
 from importers.validator import validate_against_plan
 from reports.models import (
     AnnualStatus,
@@ -37,6 +36,7 @@ from reports.models import (
     StatusDepartment,
     StatusSearchDocument,
 )
+from reports.search.writer import search_documents_rebuild
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(stage, done, total)``: stage ``read`` (total unknown) or ``load``."""

@@ -24,7 +24,7 @@ from reports.models import (
     StatusDepartment,
 )
 from reports.search import QueryError, SearchQuery, parse_query
-from reports.search_engine import Conditions, DepartmentCondition, KeywordMatches
+from reports.search.engine import Conditions, DepartmentCondition, KeywordMatches
 from reports.templatetags.plan_format import goal_numeral
 
 KEYWORD_MAX_LENGTH = 100

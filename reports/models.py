@@ -293,10 +293,10 @@ class StatusSearchDocument(models.Model):
 class SearchBlock(models.Model):
     """What each position of one block of a plan's search index stands for.
 
-    A block holds ``reports.search_index.BLOCK_SIZE`` consecutive ordinals. Its
+    A block holds ``reports.search.layout.BLOCK_SIZE`` consecutive ordinals. Its
     columns are packed arrays: per position the status, its fiscal year,
     project number, goal, direction and document length
-    (``reports.search_index.STATUS_COLUMNS``); per department link the
+    (``reports.search.layout.STATUS_COLUMNS``); per department link the
     position and the department (``DEPARTMENT_LINK``).
     Derived data, rewritten with the block's postings."""
 
@@ -323,7 +323,7 @@ class SearchPostings(models.Model):
     folded documents) occurs in one block of a plan's search index: for each
     document holding it, the position in the block, how many times it occurs
     and the weight of the heaviest field holding it
-    (``reports.search_index.POSTING``)."""
+    (``reports.search.layout.POSTING``)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
     gram = models.TextField(db_collation="C")

@@ -39,7 +39,7 @@ from reports.models import (
     StatusDepartment,
 )
 from reports.search import SearchQuery, highlight, highlight_snippets
-from reports.search_engine import RankedStatuses
+from reports.search.engine import RankedStatuses
 
 
 def plan_list() -> QuerySet[Plan]:
@@ -576,7 +576,7 @@ def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> P
     keyword, else newest year first, in the plan's order.
 
     With a keyword, the search index ranks the matches
-    (``reports.search_engine``) and only the page's twenty statuses are read."""
+    (``reports.search.engine``) and only the page's twenty statuses are read."""
     query = filterset.search_query
     if query is None:
         paginator = Paginator(

@@ -8,8 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from importers.search_index import search_documents_rebuild
-from reports import search_index
 from reports.corrections import reading
 from reports.filters import StatusFilter
 from reports.models import (
@@ -21,20 +19,20 @@ from reports.models import (
     StatusDepartment,
     StatusSearchDocument,
 )
-from reports.search import (
+from reports.search import layout as search_index
+from reports.search.documents import field_weight
+from reports.search.engine import Conditions, KeywordMatches
+from reports.search.layout import CHUNK_SIZE, POSTING, IndexedDocument, block_postings
+from reports.search.snippets import highlight, highlight_snippets, snippet_segments
+from reports.search.text import (
     QueryError,
-    field_weight,
     grams,
-    highlight,
-    highlight_snippets,
     normalise,
     normalise_with_map,
     parse_query,
-    snippet_segments,
     text_matches,
 )
-from reports.search_engine import Conditions, KeywordMatches
-from reports.search_index import CHUNK_SIZE, POSTING, IndexedDocument, block_postings
+from reports.search.writer import search_documents_rebuild
 from reports.selectors import plan_statuses, status_filter_options
 from tests.conftest import OLD_NAME_FOR_PROJECT_18
 from tests.reports.corpus import synthetic_plan

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from importers.corrections import CorrectionsError, corrections_load
-from importers.search_index import search_documents_repair
 from reports.models import Plan
+from reports.search.writer import search_documents_repair
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from importers.search_index import search_documents_rebuild, search_documents_repair
 from reports.models import AnnualStatus
+from reports.search.writer import search_documents_rebuild, search_documents_repair
 
 
 class Command(BaseCommand):

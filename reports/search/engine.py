@@ -1,4 +1,4 @@
-"""Keyword search over a plan's search index (layout in ``reports.search_index``).
+"""Keyword search over a plan's search index (layout in ``reports.search.layout``).
 
 A term's matches come from the postings of its grams, read by index lookups
 (plan, gram): a term of one or two characters is a gram itself, whose postings
@@ -12,7 +12,7 @@ The order (``ranked``): the sum over the terms of the weight of the heaviest
 field holding each (project name 8, 事業内容 4, 実施状況 2, department names
 1), then coverage (characters inside occurrences of the terms, as
 ``str.count`` counts them, per character of the document), then newest year,
-project number and status id. ``reports.search.field_weight`` states the
+project number and status id. ``reports.search.documents.field_weight`` states the
 field rule for one document; the tests hold the whole order against a sort in
 Python.
 """
@@ -26,9 +26,10 @@ from threading import Lock
 import numpy as np
 from django.db import connection, transaction
 
-from reports import search_index
-from reports.search import SearchQuery, field_weight, query_grams
-from reports.search_index import DEPARTMENT_LINK, POSTING, STATUS_COLUMNS
+from reports.search import layout
+from reports.search.documents import field_weight
+from reports.search.layout import DEPARTMENT_LINK, POSTING, STATUS_COLUMNS
+from reports.search.text import SearchQuery, query_grams
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,12 @@ def plan_columns(plan_id: int) -> PlanColumns:
             [plan_id],
         )
         blocks = cursor.fetchall()
-    size = (blocks[-1][0] + 1) * search_index.BLOCK_SIZE if blocks else 0
+    size = (blocks[-1][0] + 1) * layout.BLOCK_SIZE if blocks else 0
     statuses = np.zeros(size, dtype=STATUS_COLUMNS)
     link_ordinals, link_departments = [], []
     for number, packed_statuses, packed_departments in blocks:
-        first = number * search_index.BLOCK_SIZE
-        statuses[first : first + search_index.BLOCK_SIZE] = np.frombuffer(
+        first = number * layout.BLOCK_SIZE
+        statuses[first : first + layout.BLOCK_SIZE] = np.frombuffer(
             packed_statuses, dtype=STATUS_COLUMNS
         )
         links = np.frombuffer(packed_departments, dtype=DEPARTMENT_LINK)
@@ -112,9 +113,7 @@ def _postings(plan_id: int, grams: Iterable[str]) -> dict[str, TermMatches]:
     result = {}
     for gram, blocks in found.items():
         postings = np.concatenate([p for _, p in blocks])
-        bases = np.repeat(
-            [b * search_index.BLOCK_SIZE for b, _ in blocks], [len(p) for _, p in blocks]
-        )
+        bases = np.repeat([b * layout.BLOCK_SIZE for b, _ in blocks], [len(p) for _, p in blocks])
         result[gram] = TermMatches(
             ordinals=postings["offset"].astype(np.int64) + bases,
             counts=postings["count"].astype(np.int64),

@@ -1,6 +1,6 @@
 """Writes the search documents (``StatusSearchDocument``) of given statuses
 and the blocks of the search index that hold them (``SearchBlock``,
-``SearchPostings``; layout in ``reports.search_index``).
+``SearchPostings``; layout in ``reports.search.layout``).
 
 Called by the loader inside its transaction, after statuses and their
 department links are written, so a document never describes an old text.
@@ -14,7 +14,6 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.models import Model
 
-from reports import search_index
 from reports.corrections import applicable, reading
 from reports.models import (
     AnnualStatus,
@@ -24,8 +23,9 @@ from reports.models import (
     StatusDepartment,
     StatusSearchDocument,
 )
-from reports.search import DOCUMENT_COLUMNS, DocumentTexts, Readings, document_fields
-from reports.search_index import (
+from reports.search import layout
+from reports.search.documents import DOCUMENT_COLUMNS, DocumentTexts, Readings, document_fields
+from reports.search.layout import (
     DEPARTMENT_LINK,
     STATUS_COLUMNS,
     IndexedDocument,
@@ -160,7 +160,7 @@ def _rewrite(
                 next_ordinals[plan_id] += 1
             fields = document_fields(found.texts)
             copy.write_row([pk, plan_id, ordinal, *(fields[c] for c in DOCUMENT_COLUMNS)])
-            touched.add((plan_id, ordinal // search_index.BLOCK_SIZE))
+            touched.add((plan_id, ordinal // layout.BLOCK_SIZE))
     return len(texts)
 
 
@@ -188,8 +188,8 @@ ORDER BY d.ordinal, sd.position
 
 def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
     """Rewrite one block of a plan's index from the documents now in it."""
-    first = number * search_index.BLOCK_SIZE
-    bounds = [plan_id, first, first + search_index.BLOCK_SIZE]
+    first = number * layout.BLOCK_SIZE
+    bounds = [plan_id, first, first + layout.BLOCK_SIZE]
     cursor.execute(_BLOCK_DOCUMENTS, bounds)
     rows = cursor.fetchall()
     cursor.execute(_BLOCK_DEPARTMENTS, bounds)
@@ -198,7 +198,7 @@ def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
     SearchPostings.objects.filter(plan_id=plan_id, block=number).delete()
     if not rows:
         return
-    statuses = np.zeros(search_index.BLOCK_SIZE, dtype=STATUS_COLUMNS)
+    statuses = np.zeros(layout.BLOCK_SIZE, dtype=STATUS_COLUMNS)
     for ordinal, status_id, _, _, _, _, length, year, project_number, goal, direction in rows:
         statuses[ordinal - first] = (status_id, year, project_number, goal, direction, length)
     departments = np.array(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reports.search import SEPARATOR
+from reports.search.text import SEPARATOR
 
 BLOCK_SIZE = 8192
 """Documents per block; at most 65,536 (positions are two bytes)."""
