@@ -58,9 +58,9 @@ def sentence(rng: random.Random, words: list[str], count: int) -> str:
 
 def index_statuses(status_ids: range) -> None:
     """Write the search documents and index of the statuses, as the loader does."""
-    from reports.search.writer import search_documents_rebuild
+    from reports import search
 
-    search_documents_rebuild(status_ids=status_ids)
+    search.index(status_ids)
 
 
 def populate(statuses: int) -> tuple[list[str], list[str]]:

@@ -15,9 +15,9 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 
+from reports import search
 from reports.corrections import reading
 from reports.models import AnnualStatus, Correction, Plan, Project
-from reports.search.writer import search_documents_rebuild
 
 KEYS = ("plan", "fiscal_year", "project", "field", "published", "corrected", "reason")
 FIELDS = {choice.value: choice.label for choice in Correction.Field}
@@ -150,7 +150,7 @@ def corrections_load(*, path: Path) -> CorrectionsReport:
         report.removed = len(removed)
         Correction.objects.filter(pk__in=[c.pk for c in removed]).delete()
         touched += removed
-        report.rebuilt_documents = search_documents_rebuild(status_ids=_affected_statuses(touched))
+        report.rebuilt_documents = search.index(_affected_statuses(touched))
     return report
 
 

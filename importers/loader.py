@@ -22,6 +22,7 @@ from importers.normaliser import StatusTable, normalise
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
 from importers.validator import validate_against_plan
+from reports import search
 from reports.models import (
     AnnualStatus,
     BasicGoal,
@@ -36,7 +37,6 @@ from reports.models import (
     StatusDepartment,
     StatusSearchDocument,
 )
-from reports.search.writer import search_documents_rebuild
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(stage, done, total)``: stage ``read`` (total unknown) or ``load``."""
@@ -366,7 +366,7 @@ class _Writer:
             Q(fiscal_year=self.table.fiscal_year, project_id__in=self.touched_status_projects)
             | Q(project_id__in=changed_projects)
         )
-        search_documents_rebuild(status_ids=dirty.values_list("pk", flat=True))
+        search.index(dirty)
 
     def _goals(self) -> dict[int, BasicGoal]:
         existing = {g.number: g for g in BasicGoal.objects.filter(plan=self.plan)}

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from importers.eras import fiscal_year_label
+from reports import search
 from reports.models import (
     AnnualStatus,
     BasicGoal,
@@ -122,7 +123,7 @@ class StatusFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, options: StatusFilterOptions, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.options = options
-        self._keyword_matches: KeywordMatches | None = None
+        self._search_results: search.SearchResults | None = None
         self._departments = {d.name: d for d in options.departments}
         self.filters["goal"].extra["choices"] = [
             (str(g.number), f"基本目標{goal_numeral(g.number)} {g.title}") for g in options.goals
@@ -163,18 +164,26 @@ class StatusFilter(django_filters.FilterSet):
     @property
     def search_query(self) -> SearchQuery | None:
         """The parsed keyword of a valid form; ``None`` without one."""
-        matches = self.keyword_matches()
-        return matches.query if matches is not None else None
+        results = self.search_results()
+        return results.query if results is not None else None
 
-    def keyword_matches(self) -> KeywordMatches | None:
-        """The plan's statuses matching the keyword alone (read once), or ``None``
+    def search_results(self) -> search.SearchResults | None:
+        """The keyword's matches under the other filters (read once), or ``None``
         when there is no keyword."""
         if not self.is_bound or not self.form.is_valid() or not self.form.cleaned_data.get("q"):
             return None
-        if self._keyword_matches is None:
-            query = parse_query(self.form.cleaned_data["q"])
-            self._keyword_matches = KeywordMatches(self.options.plan_id, query)
-        return self._keyword_matches
+        if self._search_results is None:
+            self._search_results = search.find(
+                plan_id=self.options.plan_id,
+                query=parse_query(self.form.cleaned_data["q"]),
+                conditions=self.conditions(),
+            )
+        return self._search_results
+
+    def keyword_matches(self) -> KeywordMatches | None:
+        """The plan's statuses matching the keyword alone, whatever the other filters."""
+        results = self.search_results()
+        return results.matches if results is not None else None
 
     def conditions(self, *, excluded: str | None = None) -> Conditions:
         """The active filters other than the keyword (and ``excluded``), by id."""

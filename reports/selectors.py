@@ -38,8 +38,7 @@ from reports.models import (
     Project,
     StatusDepartment,
 )
-from reports.search import SearchQuery, highlight, highlight_snippets
-from reports.search.engine import RankedStatuses
+from reports.search import RankedStatuses, SearchQuery, highlight, highlight_snippets
 
 
 def plan_list() -> QuerySet[Plan]:
@@ -588,7 +587,8 @@ def status_search_page(*, filterset: StatusFilter, page_number: str | None) -> P
     page = paginator.page(_page_number(page_number, paginator))
     ids = list(page.object_list)
     loaded = _result_relations(AnnualStatus.objects.filter(pk__in=ids)).in_bulk()
-    page.object_list = [loaded[pk] for pk in ids]
+    # A status deleted without being taken out of the index is left out, not a 500.
+    page.object_list = [loaded[pk] for pk in ids if pk in loaded]
     for status in page.object_list:
         status.search_snippets = search_snippets(status=status, query=query)
     return page
@@ -621,8 +621,7 @@ def ranked_status_values(*, filterset: StatusFilter) -> RankedStatusValues:
 
 def _ranked_matches(filterset: StatusFilter) -> RankedStatuses:
     """The keyword's matches under the other active filters, best first."""
-    matches = filterset.keyword_matches()
-    return matches.ranked(matches.mask(filterset.conditions()))
+    return filterset.search_results().ranked
 
 
 # The JSON API's lists, in a stable order.

@@ -17,19 +17,39 @@ field rule for one document; the tests hold the whole order against a sort in
 Python.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, reduce
 from threading import Lock
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection
 
 from reports.search import layout
 from reports.search.documents import field_weight
 from reports.search.layout import DEPARTMENT_LINK, POSTING, STATUS_COLUMNS
 from reports.search.text import SearchQuery, query_grams
+
+State = tuple[tuple[int, int], ...]
+"""A plan's index as of one moment: each block's number and version, in order.
+Every rewrite of a block gives it a new random ``version``."""
+
+
+class IndexMoved(Exception):
+    """The plan's index changed between two statements of one read."""
+
+
+_STATE = (
+    "(SELECT array_agg(number ORDER BY number) AS numbers,"
+    " array_agg(version ORDER BY number) AS versions"
+    " FROM reports_searchblock WHERE plan_id = %s) AS state"
+)
+"""The plan's ``State`` as one row, joined into each statement of a read
+(a statement sees one snapshot, whatever the isolation level)."""
+
+
+def _state(numbers: list[int] | None, versions: list[int] | None) -> State:
+    return tuple(zip(numbers or (), versions or (), strict=True))
 
 
 @dataclass(frozen=True)
@@ -37,31 +57,32 @@ class PlanColumns:
     """What every position of a plan's index stands for (``STATUS_COLUMNS``),
     and its department links as two parallel arrays."""
 
+    state: State
+    """The blocks these columns were read from."""
     statuses: dict[str, np.ndarray]
     """Each of ``STATUS_COLUMNS``' fields as an array of its own, by position."""
     link_ordinals: np.ndarray
     link_departments: np.ndarray
 
 
-_columns_cache: dict[tuple[str, int], tuple[tuple[tuple[int, int], ...], PlanColumns]] = {}
+_columns_cache: dict[tuple[str, int], PlanColumns] = {}
 _columns_lock = Lock()
 
 
 def plan_columns(plan_id: int) -> PlanColumns:
-    """The plan's block columns, read again only when a block was rewritten
-    (each rewrite gives the block a new ``version``)."""
+    """The plan's block columns, read again only when a block was rewritten."""
     key = (connection.settings_dict["NAME"], plan_id)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT number, version FROM reports_searchblock WHERE plan_id = %s ORDER BY number",
             [plan_id],
         )
-        versions = tuple(cursor.fetchall())
+        state = tuple(cursor.fetchall())
         cached = _columns_cache.get(key)
-        if cached is not None and cached[0] == versions:
-            return cached[1]
+        if cached is not None and cached.state == state:
+            return cached
         cursor.execute(
-            "SELECT number, statuses, departments FROM reports_searchblock"
+            "SELECT number, version, statuses, departments FROM reports_searchblock"
             " WHERE plan_id = %s ORDER BY number",
             [plan_id],
         )
@@ -69,7 +90,7 @@ def plan_columns(plan_id: int) -> PlanColumns:
     size = (blocks[-1][0] + 1) * layout.BLOCK_SIZE if blocks else 0
     statuses = np.zeros(size, dtype=STATUS_COLUMNS)
     link_ordinals, link_departments = [], []
-    for number, packed_statuses, packed_departments in blocks:
+    for number, _, packed_statuses, packed_departments in blocks:
         first = number * layout.BLOCK_SIZE
         statuses[first : first + layout.BLOCK_SIZE] = np.frombuffer(
             packed_statuses, dtype=STATUS_COLUMNS
@@ -78,12 +99,13 @@ def plan_columns(plan_id: int) -> PlanColumns:
         link_ordinals.append(links["offset"].astype(np.int64) + first)
         link_departments.append(links["department"].astype(np.int64))
     columns = PlanColumns(
+        state=tuple((number, version) for number, version, _, _ in blocks),
         statuses={name: np.ascontiguousarray(statuses[name]) for name in STATUS_COLUMNS.names},
         link_ordinals=np.concatenate(link_ordinals) if blocks else np.zeros(0, np.int64),
         link_departments=np.concatenate(link_departments) if blocks else np.zeros(0, np.int64),
     )
     with _columns_lock:
-        _columns_cache[key] = (versions, columns)
+        _columns_cache[key] = columns
     return columns
 
 
@@ -99,16 +121,22 @@ class TermMatches:
 _EMPTY = TermMatches(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
 
 
-def _postings(plan_id: int, grams: Iterable[str]) -> dict[str, TermMatches]:
-    """The postings of ``grams`` over the whole plan: one indexed read."""
+def _postings(plan_id: int, grams: Iterable[str], state: State) -> dict[str, TermMatches]:
+    """The postings of ``grams`` over the whole plan: one indexed read, of the
+    index as of ``state``."""
     found: dict[str, list[tuple[int, np.ndarray]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT gram, block, postings FROM reports_searchpostings"
-            " WHERE plan_id = %s AND gram = ANY(%s) ORDER BY gram, block",
-            [plan_id, sorted(set(grams))],
+            "SELECT state.numbers, state.versions, p.gram, p.block, p.postings"
+            f" FROM {_STATE} LEFT JOIN reports_searchpostings p"
+            " ON p.plan_id = %s AND p.gram = ANY(%s) ORDER BY p.gram, p.block",
+            [plan_id, plan_id, sorted(set(grams))],
         )
-        for gram, block, packed in cursor.fetchall():
+        rows = cursor.fetchall()
+    if _state(*rows[0][:2]) != state:
+        raise IndexMoved
+    for _, _, gram, block, packed in rows:
+        if gram is not None:
             found.setdefault(gram, []).append((block, np.frombuffer(packed, dtype=POSTING)))
     result = {}
     for gram, blocks in found.items():
@@ -128,23 +156,27 @@ def _candidates(pairs: list[TermMatches]) -> np.ndarray:
     return reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), ordered)
 
 
-def _checked(plan_id: int, terms: list[str], candidates: dict[str, np.ndarray]):
+def _checked(plan_id: int, terms: list[str], candidates: dict[str, np.ndarray], state: State):
     """Read the texts of the candidates that hold one of the long terms, once,
     and count each term in them. The database drops the other candidates
     (``strpos``), so only likely matches cross the connection."""
     wanted = reduce(np.union1d, candidates.values(), np.zeros(0, np.int64))
     texts: dict[int, tuple[str, int, int, int]] = {}
     if len(wanted):
-        holds = " OR ".join(["strpos(text, %s) > 0"] * len(terms))
+        holds = " OR ".join(["strpos(d.text, %s) > 0"] * len(terms))
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT ordinal, text, name_end, content_end, status_end"
-                " FROM reports_statussearchdocument"
-                f" WHERE plan_id = %s AND ordinal = ANY(%s::integer[]) AND ({holds})",
+                "SELECT state.numbers, state.versions,"
+                " d.ordinal, d.text, d.name_end, d.content_end, d.status_end"
+                f" FROM {_STATE} LEFT JOIN reports_statussearchdocument d"
+                f" ON d.plan_id = %s AND d.ordinal = ANY(%s::integer[]) AND ({holds})",
                 # An array literal: many times quicker to send than a list of ints.
-                [plan_id, "{" + ",".join(map(str, wanted.tolist())) + "}", *terms],
+                [plan_id, plan_id, "{" + ",".join(map(str, wanted.tolist())) + "}", *terms],
             )
-            texts = {row[0]: row[1:] for row in cursor.fetchall()}
+            rows = cursor.fetchall()
+        if _state(*rows[0][:2]) != state:
+            raise IndexMoved
+        texts = {row[2]: row[3:] for row in rows if row[2] is not None}
     result = {}
     for term in terms:
         ordinals, counts, weights = [], [], []
@@ -163,10 +195,11 @@ def _checked(plan_id: int, terms: list[str], candidates: dict[str, np.ndarray]):
     return result
 
 
-def term_matches(plan_id: int, terms: Sequence[str]) -> dict[str, TermMatches]:
-    """Every document of the plan holding each of ``terms`` (folded)."""
+def term_matches(plan_id: int, terms: Sequence[str], state: State) -> dict[str, TermMatches]:
+    """Every document of the plan holding each of ``terms`` (folded), in the
+    index as of ``state``; raises ``IndexMoved`` if it is no longer so."""
     grams = {term: query_grams(term) for term in terms}
-    postings = _postings(plan_id, (g for gs in grams.values() for g in gs))
+    postings = _postings(plan_id, (g for gs in grams.values() for g in gs), state)
     result: dict[str, TermMatches] = {}
     candidates: dict[str, np.ndarray] = {}
     for term, term_grams in grams.items():
@@ -176,8 +209,34 @@ def term_matches(plan_id: int, terms: Sequence[str]) -> dict[str, TermMatches]:
             result[term] = postings[term]  # the term is a gram: exact
         else:
             candidates[term] = _candidates([postings[g] for g in term_grams])
-    result.update(_checked(plan_id, list(candidates), candidates))
+    result.update(_checked(plan_id, list(candidates), candidates, state))
     return result
+
+
+READS = 10
+"""Reads of a query before giving up: another is needed only when an import
+commits during one, which takes a few milliseconds."""
+
+
+def read_matches(plan_id: int, terms: Sequence[str]) -> tuple[PlanColumns, dict[str, TermMatches]]:
+    """The plan's columns and the documents holding each of ``terms``, as of
+    one moment.
+
+    The read is two to four statements. Each of them reports the plan's block
+    versions as it saw them (``_STATE``), and the read is kept only if they all
+    saw the columns' versions; if an import committed in between, it is read
+    again. So the answer never pairs postings with the columns or texts of
+    another moment, whether or not the caller is in a transaction, at any
+    isolation level (with ``ATOMIC_REQUESTS`` each statement of a READ
+    COMMITTED transaction takes a new snapshot, as in autocommit), and without
+    a query of its own to start a transaction."""
+    for _ in range(READS):
+        columns = plan_columns(plan_id)
+        try:
+            return columns, term_matches(plan_id, terms, columns.state)
+        except IndexMoved:
+            continue
+    raise IndexMoved(f"the search index of plan {plan_id} changed during {READS} reads")
 
 
 @dataclass(frozen=True)
@@ -197,18 +256,6 @@ class Conditions:
     direction: int | None = None
     department: DepartmentCondition | None = None
     fiscal_year: int | None = None
-
-
-@contextmanager
-def _snapshot() -> Iterator[None]:
-    """Read the columns, postings and texts as of one moment, so an import
-    committing in between cannot pair new postings with old columns."""
-    if connection.in_atomic_block:  # already one transaction, which sees its own writes
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        yield
 
 
 class Rows:
@@ -236,17 +283,15 @@ class KeywordMatches:
 
     def __init__(self, plan_id: int, query: SearchQuery) -> None:
         self.query = query
-        with _snapshot():
-            self.columns = plan_columns(plan_id)
-            matches = term_matches(plan_id, [*query.include, *query.exclude])
+        self.columns, matches = read_matches(plan_id, [*query.include, *query.exclude])
         included = [matches[t] for t in query.include]
         ordinals = reduce(
             lambda a, b: np.intersect1d(a, b, assume_unique=True), (m.ordinals for m in included)
         )
         for term in query.exclude:
             ordinals = np.setdiff1d(ordinals, matches[term].ordinals, assume_unique=True)
-        # Postings and columns are written in one transaction and read in one
-        # snapshot; positions without a status are still dropped, so that an
+        # Postings and columns are written in one transaction and read as of
+        # one moment; positions without a status are still dropped, so that an
         # index whose blocks were removed by hand answers nothing instead of failing.
         status = self.columns.statuses["status"]
         ordinals = ordinals[ordinals < len(status)]
@@ -336,6 +381,36 @@ class KeywordMatches:
     def counts_by(self, column: str, mask: np.ndarray) -> dict[int, int]:
         """How many of the matches in ``mask`` have each value of ``column``."""
         return _value_counts(self.rows[column][mask])
+
+
+class SearchResults:
+    """A query's matches in a plan under the filters: how many, in which order."""
+
+    def __init__(self, matches: KeywordMatches, conditions: Conditions) -> None:
+        self.matches = matches
+        """The keyword's matches, whatever the filters."""
+        self.conditions = conditions
+
+    @property
+    def query(self) -> SearchQuery:
+        return self.matches.query
+
+    @cached_property
+    def mask(self) -> np.ndarray:
+        """Which of the keyword's matches meet the filters."""
+        return self.matches.mask(self.conditions)
+
+    @cached_property
+    def ranked(self) -> "RankedStatuses":
+        """The status ids under the filters, best first (sorted as far as sliced)."""
+        return self.matches.ranked(self.mask)
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.mask))
+
+
+def find(plan_id: int, query: SearchQuery, conditions: Conditions) -> SearchResults:
+    return SearchResults(KeywordMatches(plan_id, query), conditions)
 
 
 def _value_counts(values: np.ndarray) -> dict[int, int]:

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from reports.models import AnnualStatus
-from reports.search.writer import search_documents_rebuild, search_documents_repair
+from reports import search
 
 
 class Command(BaseCommand):
@@ -14,9 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="rewrite every status's document")
 
     def handle(self, *args: object, **options: object) -> None:
-        if options["all"]:
-            ids = AnnualStatus.objects.values_list("pk", flat=True)
-            written = search_documents_rebuild(status_ids=list(ids))
-        else:
-            written = search_documents_repair()
+        written = search.rebuild() if options["all"] else search.repair()
         self.stdout.write(f"検索索引: {written} 件の文書を書きました / {written} documents written")
