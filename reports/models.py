@@ -304,6 +304,8 @@ class SearchBlock(models.Model):
     number = models.PositiveIntegerField()
     version = models.BigIntegerField()
     """New with every rewrite: tells a process that its copy of the columns is old."""
+    format = models.PositiveSmallIntegerField()
+    """The layout's version it was written in (``reports.search.layout.FORMAT``)."""
     statuses = models.BinaryField()
     departments = models.BinaryField()
 

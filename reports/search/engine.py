@@ -17,6 +17,7 @@ field rule for one document; the tests hold the whole order against a sort in
 Python.
 """
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, reduce
@@ -29,6 +30,8 @@ from reports.search import layout
 from reports.search.documents import field_weight
 from reports.search.layout import DEPARTMENT_LINK, POSTING, STATUS_COLUMNS
 from reports.search.text import SearchQuery, query_grams
+
+logger = logging.getLogger(__name__)
 
 State = tuple[tuple[int, int], ...]
 """A plan's index as of one moment: each block's number and version, in order.
@@ -59,6 +62,8 @@ class PlanColumns:
 
     state: State
     """The blocks these columns were read from."""
+    unreadable: frozenset[int]
+    """Blocks of another format (``layout.FORMAT``): left out until rebuilt."""
     statuses: dict[str, np.ndarray]
     """Each of ``STATUS_COLUMNS``' fields as an array of its own, by position."""
     link_ordinals: np.ndarray
@@ -82,7 +87,7 @@ def plan_columns(plan_id: int) -> PlanColumns:
         if cached is not None and cached.state == state:
             return cached
         cursor.execute(
-            "SELECT number, version, statuses, departments FROM reports_searchblock"
+            "SELECT number, version, format, statuses, departments FROM reports_searchblock"
             " WHERE plan_id = %s ORDER BY number",
             [plan_id],
         )
@@ -90,7 +95,18 @@ def plan_columns(plan_id: int) -> PlanColumns:
     size = (blocks[-1][0] + 1) * layout.BLOCK_SIZE if blocks else 0
     statuses = np.zeros(size, dtype=STATUS_COLUMNS)
     link_ordinals, link_departments = [], []
-    for number, _, packed_statuses, packed_departments in blocks:
+    unreadable = frozenset(number for number, _, format, _, _ in blocks if format != layout.FORMAT)
+    if unreadable:
+        logger.warning(
+            "The search index of plan %s has %s blocks of another format than %s: they are"
+            " left out of searches until `manage.py rebuild_search_index` rebuilds them.",
+            plan_id,
+            len(unreadable),
+            layout.FORMAT,
+        )
+    for number, _, _, packed_statuses, packed_departments in blocks:
+        if number in unreadable:
+            continue
         first = number * layout.BLOCK_SIZE
         statuses[first : first + layout.BLOCK_SIZE] = np.frombuffer(
             packed_statuses, dtype=STATUS_COLUMNS
@@ -99,10 +115,11 @@ def plan_columns(plan_id: int) -> PlanColumns:
         link_ordinals.append(links["offset"].astype(np.int64) + first)
         link_departments.append(links["department"].astype(np.int64))
     columns = PlanColumns(
-        state=tuple((number, version) for number, version, _, _ in blocks),
+        state=tuple((number, version) for number, version, *_ in blocks),
+        unreadable=unreadable,
         statuses={name: np.ascontiguousarray(statuses[name]) for name in STATUS_COLUMNS.names},
-        link_ordinals=np.concatenate(link_ordinals) if blocks else np.zeros(0, np.int64),
-        link_departments=np.concatenate(link_departments) if blocks else np.zeros(0, np.int64),
+        link_ordinals=np.concatenate([np.zeros(0, np.int64), *link_ordinals]),
+        link_departments=np.concatenate([np.zeros(0, np.int64), *link_departments]),
     )
     with _columns_lock:
         _columns_cache[key] = columns
@@ -121,9 +138,9 @@ class TermMatches:
 _EMPTY = TermMatches(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
 
 
-def _postings(plan_id: int, grams: Iterable[str], state: State) -> dict[str, TermMatches]:
+def _postings(plan_id: int, grams: Iterable[str], columns: PlanColumns) -> dict[str, TermMatches]:
     """The postings of ``grams`` over the whole plan: one indexed read, of the
-    index as of ``state``."""
+    index as the columns are."""
     found: dict[str, list[tuple[int, np.ndarray]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
@@ -133,10 +150,10 @@ def _postings(plan_id: int, grams: Iterable[str], state: State) -> dict[str, Ter
             [plan_id, plan_id, sorted(set(grams))],
         )
         rows = cursor.fetchall()
-    if _state(*rows[0][:2]) != state:
+    if _state(*rows[0][:2]) != columns.state:
         raise IndexMoved
     for _, _, gram, block, packed in rows:
-        if gram is not None:
+        if gram is not None and block not in columns.unreadable:
             found.setdefault(gram, []).append((block, np.frombuffer(packed, dtype=POSTING)))
     result = {}
     for gram, blocks in found.items():
@@ -195,11 +212,13 @@ def _checked(plan_id: int, terms: list[str], candidates: dict[str, np.ndarray], 
     return result
 
 
-def term_matches(plan_id: int, terms: Sequence[str], state: State) -> dict[str, TermMatches]:
+def term_matches(
+    plan_id: int, terms: Sequence[str], columns: PlanColumns
+) -> dict[str, TermMatches]:
     """Every document of the plan holding each of ``terms`` (folded), in the
-    index as of ``state``; raises ``IndexMoved`` if it is no longer so."""
+    index as the columns are; raises ``IndexMoved`` if it is no longer so."""
     grams = {term: query_grams(term) for term in terms}
-    postings = _postings(plan_id, (g for gs in grams.values() for g in gs), state)
+    postings = _postings(plan_id, (g for gs in grams.values() for g in gs), columns)
     result: dict[str, TermMatches] = {}
     candidates: dict[str, np.ndarray] = {}
     for term, term_grams in grams.items():
@@ -209,7 +228,7 @@ def term_matches(plan_id: int, terms: Sequence[str], state: State) -> dict[str, 
             result[term] = postings[term]  # the term is a gram: exact
         else:
             candidates[term] = _candidates([postings[g] for g in term_grams])
-    result.update(_checked(plan_id, list(candidates), candidates, state))
+    result.update(_checked(plan_id, list(candidates), candidates, columns.state))
     return result
 
 
@@ -233,7 +252,7 @@ def read_matches(plan_id: int, terms: Sequence[str]) -> tuple[PlanColumns, dict[
     for _ in range(READS):
         columns = plan_columns(plan_id)
         try:
-            return columns, term_matches(plan_id, terms, columns.state)
+            return columns, term_matches(plan_id, terms, columns)
         except IndexMoved:
             continue
     raise IndexMoved(f"the search index of plan {plan_id} changed during {READS} reads")

@@ -155,11 +155,20 @@ def _blocks_listing(cursor, status_ids: set[int]) -> set[tuple[int, int]]:
 
 def search_documents_repair() -> int:
     """Write the documents of statuses that have none (after the index's
-    tables were recreated by a migration), and rewrite the blocks that still
-    list a status deleted without ``search_documents_remove``; return how many
-    documents were written."""
+    tables were recreated by a migration) and of those in blocks of another
+    format (``layout.FORMAT``), and rewrite the blocks that still list a status
+    deleted without ``search_documents_remove``; return how many documents
+    were written."""
     missing = AnnualStatus.objects.filter(search_document__isnull=True).values_list("pk", flat=True)
-    written = search_documents_rebuild(status_ids=list(missing))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.status_id FROM reports_statussearchdocument d"
+            " JOIN reports_searchblock b ON b.plan_id = d.plan_id AND b.number = d.ordinal / %s"
+            " WHERE b.format <> %s",
+            [layout.BLOCK_SIZE, layout.FORMAT],
+        )
+        stale = [status_id for (status_id,) in cursor.fetchall()]
+    written = search_documents_rebuild(status_ids=[*missing, *stale])
     with transaction.atomic(), connection.cursor() as cursor:
         for plan_id, number in sorted(_blocks_out_of_step(cursor)):
             search_block_rebuild(cursor, plan_id=plan_id, number=number)
@@ -282,6 +291,7 @@ def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
         plan_id=plan_id,
         number=number,
         version=secrets.randbits(62),
+        format=layout.FORMAT,
         statuses=statuses.tobytes(),
         departments=departments.tobytes(),
     )

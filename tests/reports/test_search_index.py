@@ -1,14 +1,26 @@
 """The search index kept in step with the statuses: deleted statuses, a
 repair, and a read that an import commits in the middle of."""
 
+import logging
+import os
+import socket
+import subprocess
+import sys
 import threading
+from io import StringIO
 
 import pytest
+from django.core import checks
+from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from reports import search
-from reports.models import AnnualStatus, Plan
+from reports.models import AnnualStatus, Plan, SearchBlock, StatusSearchDocument
+from reports.search import layout
+from reports.search.checks import check_search_index, log_index_state
 from reports.search.text import parse_query
+from tests.conftest import ROOT
 from tests.reports.html import main_of
 from tests.reports.test_filters import check_page
 
@@ -61,10 +73,6 @@ def test_deleted_statuses_are_taken_out_of_the_index(client, seeded, order):
 def test_a_status_deleted_without_remove_is_left_out_of_the_page_and_repaired(client, seeded):
     """The index still lists it until ``repair``: the page shows the others
     (no 500), and ``rebuild_search_index`` takes it out."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
     doomed = consultations()[0]
     others = {s.pk for s in consultations()[1:]}
     pages = listed_projects(client, {"q": "相談", "page": "1"})
@@ -153,3 +161,109 @@ def test_a_read_is_of_one_moment_when_an_import_commits_in_the_middle(
     ]
     # The postings were read twice: the first read saw the index move.
     assert sum("reports_searchpostings" in sql for sql in statements) == 2
+
+
+def check_output() -> str:
+    output = StringIO()
+    call_command("check", stdout=output, stderr=output)
+    return output.getvalue()
+
+
+@pytest.mark.django_db
+def test_check_names_the_repair_for_statuses_without_a_document(seeded, caplog):
+    assert check_search_index() == []
+    StatusSearchDocument.objects.filter(status__project__number__lte=3).delete()
+    text = check_output()
+    assert "(reports.W001)" in text
+    assert "statuses without a search document: 3" in text
+    assert "HINT: manage.py rebuild_search_index を実行してください" in text
+    # What the WSGI entry point logs at start-up.
+    with caplog.at_level(logging.WARNING, logger="reports.search.checks"):
+        log_index_state()
+    [record] = caplog.records
+    assert "statuses without a search document: 3" in record.getMessage()
+    assert "run manage.py rebuild_search_index" in record.getMessage()
+
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert check_search_index() == []
+    assert "reports.W001" not in check_output()
+    assert len(searched("相談")) == 33
+
+
+@pytest.mark.django_db
+def test_blocks_of_another_format_are_left_out_until_rebuilt(client, seeded, caplog):
+    SearchBlock.objects.update(format=layout.FORMAT + 1)
+    [message] = check_search_index()
+    assert message.id == "reports.W001"
+    assert f"blocks in another format than {layout.FORMAT}: 1" in message.msg
+    with caplog.at_level(logging.WARNING, logger="reports.search.engine"):
+        response = client.get(URL, {"q": "相談"})
+    assert response.status_code == 200
+    assert main_of(response).one("span", cls="result-count").text == "0件"
+    assert "rebuild_search_index" in caplog.text
+
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert set(SearchBlock.objects.values_list("format", flat=True)) == {layout.FORMAT}
+    assert check_search_index() == []
+    assert check_page(client, {"q": "相談"}) == 33
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_warns_and_passes_when_the_database_is_unreachable(monkeypatch):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    connection.close()
+    monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
+    monkeypatch.setitem(connection.settings_dict, "PORT", str(port))
+    try:
+        [message] = check_search_index()
+    finally:
+        connection.close()
+    assert message.id == "reports.W002"
+    assert message.level == checks.WARNING
+    assert "the database is unreachable" in message.msg
+
+
+def test_manage_py_check_passes_with_a_warning_when_the_database_is_unreachable(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://nobody@127.0.0.1:{port}/nothing",
+        "DJANGO_SECRET_KEY": "tests-only",
+    }
+    finished = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert "(reports.W002)" in finished.stdout + finished.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_that_records_the_format_rebuilds_the_index(seeded):
+    """A database left by migration 0004 with no index at all (it dropped the
+    documents) answers searches as soon as it is migrated."""
+    expected = searched("相談")
+    assert len(expected) == 33
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    try:
+        executor.migrate([("reports", "0004_search_index_blocks")])
+        with connection.cursor() as cursor:
+            for table in ("searchpostings", "searchblock", "statussearchdocument"):
+                cursor.execute(f"DELETE FROM reports_{table}")
+        executor = MigrationExecutor(connection)
+        executor.migrate([("reports", "0005_search_block_format")])
+        assert StatusSearchDocument.objects.count() == 57
+        assert searched("相談") == expected
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+    assert searched("相談") == expected
+    assert check_search_index() == []
