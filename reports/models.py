@@ -149,6 +149,38 @@ class DepartmentSuccession(models.Model):
         return f"{self.predecessor} → {self.successor} ({self.effective_fiscal_year})"
 
 
+class DepartmentCoverage(models.Model):
+    """Whose entries count as a department's, from which fiscal year: the one
+    statement of the rule "a predecessor's entries count for its successor
+    from the year it took over".
+
+    Every department covers itself from the start (``first_fiscal_year`` 0),
+    and a successor covers its predecessor from the reorganisation's year
+    (``DepartmentSuccession``). A status counts as a department's when one of
+    the departments listed on it is covered by that department in the
+    status's year. The filter, its facet counts (in the database and in the
+    search index) and the department page all read this.
+
+    A view of ``Department`` and ``DepartmentSuccession`` (migration 0006),
+    so it is in step with them in the very transaction that changes them,
+    whoever writes them."""
+
+    id = models.BigIntegerField(primary_key=True)
+    """The succession's id; minus the department's own id for its row."""
+    department = models.ForeignKey(Department, on_delete=models.DO_NOTHING, related_name="coverage")
+    covered = models.ForeignKey(Department, on_delete=models.DO_NOTHING, related_name="covered_by")
+    first_fiscal_year = models.PositiveSmallIntegerField("初年度")
+
+    class Meta:
+        managed = False
+        db_table = "reports_departmentcoverage"
+        verbose_name = "担当課の範囲"
+        verbose_name_plural = "担当課の範囲"
+
+    def __str__(self) -> str:
+        return f"{self.department_id} ⊇ {self.covered_id} ({self.first_fiscal_year})"
+
+
 class ImportRun(models.Model):
     """取り込み記録: one run of the importer over one file, and what it did."""
 

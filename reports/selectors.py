@@ -1,7 +1,6 @@
 """Reads for the pages. Each selector owns its joins, so a page's query count
 stays the same whatever the size of the data."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,8 +8,9 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Count,
+    Exists,
+    OuterRef,
     Prefetch,
-    Q,
     QuerySet,
 )
 from django.db.models.expressions import RawSQL
@@ -21,16 +21,17 @@ from django.utils.safestring import SafeString
 from reports.corrections import Reading, project_reading, status_reading
 from reports.exports import status_export_values
 from reports.filters import (
+    FacetFilter,
     StatusFilter,
     StatusFilterOptions,
-    department_q,
-    direction_key,
+    counted_as,
 )
 from reports.models import (
     AnnualStatus,
     BasicGoal,
     Correction,
     Department,
+    DepartmentCoverage,
     DepartmentSuccession,
     ImportRun,
     Plan,
@@ -286,7 +287,7 @@ def department_statuses(*, department: Department) -> list[DepartmentPlan]:
     links = list(department.predecessor_links.all())
     statuses = list(
         _statuses_with_departments()
-        .filter(department_q(department_id=department.pk, links=links))
+        .filter(counted_as(department.pk))
         .select_related("project__plan")
         .prefetch_related(_corrections("project__corrections"))
         .order_by("project__plan__slug", "-fiscal_year", "project__number")
@@ -320,20 +321,10 @@ STATUSES_PER_PAGE = 20
 
 def status_filter_options(*, plan: Plan) -> StatusFilterOptions:
     """The goals, directions, departments and years a plan's statuses can be filtered by."""
-    departments = list(
-        Department.objects.filter(
-            Q(statuses__project__plan=plan) | Q(predecessors__statuses__project__plan=plan)
-        )
-        .distinct()
-        .order_by("kind", "name")
+    listed_in_plan = StatusDepartment.objects.filter(
+        department__covered_by__department=OuterRef("pk"), status__project__plan=plan
     )
-    links: dict[int, list[DepartmentSuccession]] = defaultdict(list)
-    for link in (
-        DepartmentSuccession.objects.filter(successor__in=[d.pk for d in departments])
-        .select_related("predecessor")
-        .order_by("effective_fiscal_year", "predecessor__name")
-    ):
-        links[link.successor_id].append(link)
+    departments = list(Department.objects.filter(Exists(listed_in_plan)).order_by("kind", "name"))
     return StatusFilterOptions(
         plan_id=plan.pk,
         goals=list(BasicGoal.objects.filter(plan=plan).order_by("number")),
@@ -344,7 +335,11 @@ def status_filter_options(*, plan: Plan) -> StatusFilterOptions:
         ),
         departments=departments,
         fiscal_years=plan_fiscal_years(plan=plan),
-        predecessor_links=dict(links),
+        coverage=list(
+            DepartmentCoverage.objects.filter(department__in=[d.pk for d in departments])
+            .select_related("covered")
+            .order_by("first_fiscal_year", "covered__name")
+        ),
     )
 
 
@@ -380,105 +375,48 @@ class Facet:
 
 
 def status_facets(*, filterset: StatusFilter) -> list[Facet]:
-    """For each filter, how many statuses each of its options would give,
-    combined with the other active filters: one query per filter, or, with a
-    keyword, counted over its matches in the search index."""
+    """For each filter with options, how many statuses each option would give,
+    combined with the other active filters."""
     chosen = filterset.form.cleaned_data
-
-    def facet(name: str, label: str, values: list[tuple[str, str]], counts: dict[str, int]):
-        return Facet(
+    counts = facet_counts(filterset)
+    return [
+        Facet(
             name=name,
-            label=label,
+            label=facet_filter.label,
             options=[
-                FacetOption(value, text, counts.get(value, 0), chosen.get(name) == value)
-                for value, text in values
+                FacetOption(value, label, counts[name][value], chosen.get(name) == value)
+                for value, label in facet_filter.extra["choices"]
             ],
         )
-
-    if filterset.search_query is not None:
-        goal_counts, direction_counts, department_counts, year_counts = _keyword_facet_counts(
-            filterset
-        )
-    else:
-        goal_counts, direction_counts, department_counts, year_counts = _facet_counts(filterset)
-    fields = filterset.form.fields
-    return [
-        facet("goal", "基本目標", fields["goal"].choices[1:], goal_counts),
-        facet("direction", "施策の方向", fields["direction"].choices[1:], direction_counts),
-        facet("department", "担当課", fields["department"].choices[1:], department_counts),
-        facet("year", "年度", fields["year"].choices[1:], year_counts),
+        for name, facet_filter in filterset.facet_filters.items()
     ]
 
 
-def _facet_counts(filterset: StatusFilter) -> tuple[dict[str, int], ...]:
-    """Each filter's counts under the other active filters, counted by the database."""
-    options = filterset.options
-    goal_counts = {
-        str(row["project__direction__goal__number"]): row["n"]
-        for row in filterset.queryset_without("goal")
-        .values("project__direction__goal__number")
-        .annotate(n=Count("pk"))
-        .order_by()
+def facet_counts(filterset: StatusFilter) -> dict[str, dict[str, int]]:
+    """Each filter's count of every option (by its value), under the other
+    active filters: among a keyword's matches, by the search index; without
+    one, by the database (one query per filter)."""
+    if filterset.search_results() is not None:
+        return _keyword_facet_counts(filterset)
+    return _facet_counts(filterset)
+
+
+def _by_value(facet_filter: FacetFilter, counts: dict[object, int]) -> dict[str, int]:
+    return {value: counts.get(key, 0) for value, key in facet_filter.keys.items()}
+
+
+def _facet_counts(filterset: StatusFilter) -> dict[str, dict[str, int]]:
+    """Counted by the database."""
+    return {
+        name: _by_value(f, f.counts(filterset.queryset_without(name)))
+        for name, f in filterset.facet_filters.items()
     }
-    direction_counts = {
-        f"{row['project__direction__goal__number']}-{row['project__direction__number']}": row["n"]
-        for row in filterset.queryset_without("direction")
-        .values("project__direction__goal__number", "project__direction__number")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    year_counts = {
-        str(row["fiscal_year"]): row["n"]
-        for row in filterset.queryset_without("year")
-        .values("fiscal_year")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    listed: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for status_id, department_id, fiscal_year in (
-        StatusDepartment.objects.filter(
-            status__in=filterset.queryset_without("department").values("pk")
-        )
-        .order_by()
-        .values_list("status_id", "department_id", "status__fiscal_year")
-    ):
-        listed[department_id].append((status_id, fiscal_year))
-    department_counts = {}
-    for department in options.departments:
-        found = {status_id for status_id, _ in listed.get(department.pk, [])}
-        for link in options.predecessor_links.get(department.pk, []):
-            found.update(
-                status_id
-                for status_id, year in listed.get(link.predecessor_id, [])
-                if year >= link.effective_fiscal_year
-            )
-        department_counts[department.name] = len(found)
-
-    return goal_counts, direction_counts, department_counts, year_counts
 
 
-def _keyword_facet_counts(filterset: StatusFilter) -> tuple[dict[str, int], ...]:
-    """Each filter's counts among the keyword's matches, under the other active filters."""
-    options = filterset.options
-    matches = filterset.keyword_matches()
-
-    def mask_without(name: str):
-        return matches.mask(filterset.conditions(excluded=name))
-
-    goals = {g.pk: str(g.number) for g in options.goals}
-    directions = {d.pk: direction_key(d) for d in options.directions}
-    by_goal = matches.counts_by("goal", mask_without("goal"))
-    by_direction = matches.counts_by("direction", mask_without("direction"))
-    by_year = matches.counts_by("fiscal_year", mask_without("year"))
-    by_department = matches.department_counts(
-        filterset.department_conditions(), mask_without("department")
-    )
-    return (
-        {goals[pk]: n for pk, n in by_goal.items() if pk in goals},
-        {directions[pk]: n for pk, n in by_direction.items() if pk in directions},
-        {d.name: by_department[d.pk] for d in options.departments},
-        {str(year): n for year, n in by_year.items()},
-    )
+def _keyword_facet_counts(filterset: StatusFilter) -> dict[str, dict[str, int]]:
+    """Counted by the search index, among the keyword's matches."""
+    counts = filterset.search_results().facet_counts
+    return {name: _by_value(f, counts[name]) for name, f in filterset.facet_filters.items()}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ What the rest of the site uses, and all it uses:
   ``remove(statuses)`` when deleting statuses: both in the caller's
   transaction;
 - ``find(plan_id=…, query=…, conditions=…)``: a query's matches in a plan, their
-  order and their counts under the filters;
+  order and each filter's counts under the others (``Conditions`` of
+  ``Filter``, which ``StatusFilter.conditions`` makes; how the index answers
+  each filter is in ``filters``);
 - ``parse_query`` (and ``QueryError``, ``SearchQuery``), ``normalise``, and the
   HTML snippets (``highlight``, ``highlight_snippets``);
 - ``rebuild()`` and ``repair()`` for ``manage.py rebuild_search_index``.
@@ -15,7 +17,8 @@ What the rest of the site uses, and all it uses:
 Inside: ``text`` (folding, grams, query parsing), ``documents`` (a status's
 texts folded and joined), ``layout`` (the stored layout, and how a block of it
 is built), ``writer`` (writes documents and blocks), ``engine`` (answers a
-query from the index), ``snippets``.
+query from the index), ``filters`` (how it answers each filter), ``snippets``,
+``checks`` (is the stored index current).
 """
 
 from collections.abc import Iterable
@@ -24,13 +27,14 @@ from django.db.models import QuerySet
 
 from reports.models import AnnualStatus
 from reports.search import writer
-from reports.search.engine import Conditions, RankedStatuses, SearchResults
+from reports.search.engine import Conditions, Filter, RankedStatuses, SearchResults
 from reports.search.engine import find as _find
 from reports.search.snippets import highlight, highlight_snippets
 from reports.search.text import QueryError, SearchQuery, normalise, parse_query
 
 __all__ = [
     "Conditions",
+    "Filter",
     "QueryError",
     "RankedStatuses",
     "SearchQuery",
@@ -73,7 +77,8 @@ def find(
     *, plan_id: int, query: SearchQuery, conditions: Conditions | None = None
 ) -> SearchResults:
     """The statuses of a plan that match ``query``, read from the index as of
-    one moment: ``len()`` and ``ranked`` (best first) under ``conditions``."""
+    one moment: ``len()``, ``ranked`` (best first) and ``facet_counts`` under
+    ``conditions``."""
     return _find(plan_id, query, Conditions() if conditions is None else conditions)
 
 

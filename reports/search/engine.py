@@ -18,7 +18,7 @@ Python.
 """
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, reduce
 from threading import Lock
@@ -258,23 +258,29 @@ def read_matches(plan_id: int, terms: Sequence[str]) -> tuple[PlanColumns, dict[
     raise IndexMoved(f"the search index of plan {plan_id} changed during {READS} reads")
 
 
-@dataclass(frozen=True)
-class DepartmentCondition:
-    """Listed under ``department``, or under a predecessor from the year it took over."""
+Keys = tuple[np.ndarray, np.ndarray]
+"""Which option of a filter some matches have: (index into the matches, key),
+each pair once. A key is what the filter's options stand for in the
+database (an id, a year)."""
 
-    department: int
-    predecessors: tuple[tuple[int, int], ...] = ()
-    """(predecessor id, first fiscal year counted as the successor's)."""
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter of the filter page, as the index answers it."""
+
+    name: str
+    keys: "Callable[[KeywordMatches], Keys]"
+    """The matches' keys for this filter (``reports.search.filters``)."""
+    chosen: object = None
+    """The key a match must have; ``None``: the filter is not in force."""
 
 
 @dataclass(frozen=True)
 class Conditions:
-    """The filters besides the keyword, by id; ``None`` is no filter."""
+    """The filters besides the keyword (``StatusFilter.conditions``): those in
+    force narrow the matches, and each is counted under the others."""
 
-    goal: int | None = None
-    direction: int | None = None
-    department: DepartmentCondition | None = None
-    fiscal_year: int | None = None
+    filters: tuple[Filter, ...] = ()
 
 
 class Rows:
@@ -331,6 +337,7 @@ class KeywordMatches:
         self.rows = rows
         self.weights = weight
         self.coverage = covered / np.maximum(rows["length"], 1)
+        self._keys: dict[str, Keys] = {}
 
     def __len__(self) -> int:
         return len(self.ordinals)
@@ -338,57 +345,56 @@ class KeywordMatches:
     def status_ids(self) -> list[int]:
         return self.rows["status"].tolist()
 
-    def mask(self, conditions: Conditions) -> np.ndarray:
-        """Which matches meet every one of ``conditions``."""
-        rows = self.rows
-        keep = np.ones(len(rows), dtype=bool)
-        if conditions.goal is not None:
-            keep &= rows["goal"] == conditions.goal
-        if conditions.direction is not None:
-            keep &= rows["direction"] == conditions.direction
-        if conditions.fiscal_year is not None:
-            keep &= rows["fiscal_year"] == conditions.fiscal_year
-        if conditions.department is not None:
-            keep &= self._listed(conditions.department)
-        return keep
+    def column(self, name: str) -> Keys:
+        """Each match's value of one of the block columns (``STATUS_COLUMNS``)."""
+        return np.arange(len(self.ordinals)), self.rows[name]
 
     @cached_property
-    def _links(self) -> tuple[np.ndarray, np.ndarray]:
-        """The matches' department links, each once: (index into the matches, department)."""
+    def department_links(self) -> Keys:
+        """The departments listed on the matches, each once: (index into the
+        matches, department id)."""
         columns = self.columns
         if not len(self.ordinals):
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         at = np.searchsorted(self.ordinals, columns.link_ordinals)
         at = np.minimum(at, len(self.ordinals) - 1)
         hit = self.ordinals[at] == columns.link_ordinals
-        pairs = np.unique(np.stack([at[hit], columns.link_departments[hit]], axis=1), axis=0)
-        return pairs[:, 0], pairs[:, 1]
+        return unique_pairs(at[hit], columns.link_departments[hit])
 
-    def _listed(self, condition: DepartmentCondition) -> np.ndarray:
-        match_at, departments = self._links
-        keep = np.zeros(len(self.rows), dtype=bool)
-        keep[match_at[departments == condition.department]] = True
-        years = self.rows["fiscal_year"]
-        for predecessor, first_year in condition.predecessors:
-            listed = np.zeros(len(self.rows), dtype=bool)
-            listed[match_at[departments == predecessor]] = True
-            keep |= listed & (years >= first_year)
+    def keys(self, condition: Filter) -> Keys:
+        """The matches' keys for one filter, computed once."""
+        if condition.name not in self._keys:
+            self._keys[condition.name] = condition.keys(self)
+        return self._keys[condition.name]
+
+    def _chosen(self, condition: Filter) -> np.ndarray:
+        """Which matches have the filter's chosen key."""
+        at, keys = self.keys(condition)
+        keep = np.zeros(len(self.ordinals), dtype=bool)
+        keep[at[keys == condition.chosen]] = True
         return keep
 
-    def department_counts(
-        self, conditions: Iterable[DepartmentCondition], mask: np.ndarray
-    ) -> dict[int, int]:
-        """How many of the matches in ``mask`` count as each department's."""
-        match_at, departments = self._links
-        listed = _value_counts(departments[mask[match_at]])
-        return {
-            c.department: (
-                int(np.count_nonzero(self._listed(c) & mask))
-                if c.predecessors
-                else listed.get(c.department, 0)
-            )
-            for c in conditions
-        }
+    def mask(self, conditions: Conditions) -> np.ndarray:
+        """Which matches meet every filter in force."""
+        keep = np.ones(len(self.ordinals), dtype=bool)
+        for condition in conditions.filters:
+            if condition.chosen is not None:
+                keep &= self._chosen(condition)
+        return keep
+
+    def facet_counts(self, conditions: Conditions) -> dict[str, dict[object, int]]:
+        """For each filter, how many matches have each key, under the other
+        filters in force (a filter's own choice does not narrow its counts)."""
+        chosen = {c.name: self._chosen(c) for c in conditions.filters if c.chosen is not None}
+        counts = {}
+        for condition in conditions.filters:
+            mask = np.ones(len(self.ordinals), dtype=bool)
+            for name, keep in chosen.items():
+                if name != condition.name:
+                    mask &= keep
+            at, keys = self.keys(condition)
+            counts[condition.name] = _value_counts(keys[mask[at]])
+        return counts
 
     def ranked(self, mask: np.ndarray) -> "RankedStatuses":
         """The matches in ``mask``, best first."""
@@ -397,13 +403,10 @@ class KeywordMatches:
             rows=self.rows.subset(where), weights=self.weights[where], coverage=self.coverage[where]
         )
 
-    def counts_by(self, column: str, mask: np.ndarray) -> dict[int, int]:
-        """How many of the matches in ``mask`` have each value of ``column``."""
-        return _value_counts(self.rows[column][mask])
-
 
 class SearchResults:
-    """A query's matches in a plan under the filters: how many, in which order."""
+    """A query's matches in a plan under the filters: how many, in which
+    order, and each filter's counts under the others."""
 
     def __init__(self, matches: KeywordMatches, conditions: Conditions) -> None:
         self.matches = matches
@@ -424,12 +427,23 @@ class SearchResults:
         """The status ids under the filters, best first (sorted as far as sliced)."""
         return self.matches.ranked(self.mask)
 
+    @cached_property
+    def facet_counts(self) -> dict[str, dict[object, int]]:
+        """For each filter, by key: how many matches have it under the other filters."""
+        return self.matches.facet_counts(self.conditions)
+
     def __len__(self) -> int:
         return int(np.count_nonzero(self.mask))
 
 
 def find(plan_id: int, query: SearchQuery, conditions: Conditions) -> SearchResults:
     return SearchResults(KeywordMatches(plan_id, query), conditions)
+
+
+def unique_pairs(first: np.ndarray, second: np.ndarray) -> Keys:
+    """Each (first, second) pair once, in order; both non-negative, below 2**31."""
+    packed = np.unique((first.astype(np.int64) << 31) | second.astype(np.int64))
+    return packed >> 31, packed & ((1 << 31) - 1)
 
 
 def _value_counts(values: np.ndarray) -> dict[int, int]:

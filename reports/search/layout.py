@@ -46,7 +46,8 @@ STATUS_COLUMNS = np.dtype(
         ("length", "<i4"),
     ]
 )
-"""What a position of a block stands for; ``status`` 0 where no document is."""
+"""What a position of a block stands for; ``status`` 0 where no document is.
+Each column's source is in ``reports.search.writer.BLOCK_COLUMNS``."""
 
 DEPARTMENT_LINK = np.dtype([("offset", "<u2"), ("department", "<i4")])
 """A department listed for the status at ``offset``, in published order."""

@@ -249,9 +249,19 @@ def _rewrite(
 
 DOCUMENT_COPY_COLUMNS = ("plan_id", "ordinal", *DOCUMENT_COLUMNS)
 
-_BLOCK_DOCUMENTS = """
-SELECT d.ordinal, d.status_id, d.text, d.name_end, d.content_end, d.status_end, d.length,
-       s.fiscal_year, p.number, pd.goal_id, p.direction_id
+BLOCK_COLUMNS = {
+    "status": "d.status_id",
+    "fiscal_year": "s.fiscal_year",
+    "project_number": "p.number",
+    "goal": "pd.goal_id",
+    "direction": "p.direction_id",
+    "length": "d.length",
+}
+"""Where each of a block's columns (``layout.STATUS_COLUMNS``) comes from."""
+assert tuple(BLOCK_COLUMNS) == STATUS_COLUMNS.names
+
+_BLOCK_DOCUMENTS = f"""
+SELECT d.ordinal, d.text, d.name_end, d.content_end, d.status_end, {", ".join(BLOCK_COLUMNS.values())}
 FROM reports_statussearchdocument d
 JOIN reports_annualstatus s ON s.id = d.status_id
 JOIN reports_project p ON p.id = s.project_id
@@ -282,8 +292,8 @@ def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
     if not rows:
         return
     statuses = np.zeros(layout.BLOCK_SIZE, dtype=STATUS_COLUMNS)
-    for ordinal, status_id, _, _, _, _, length, year, project_number, goal, direction in rows:
-        statuses[ordinal - first] = (status_id, year, project_number, goal, direction, length)
+    for ordinal, _, _, _, _, *columns in rows:
+        statuses[ordinal - first] = tuple(columns)
     departments = np.array(
         [(ordinal - first, department) for ordinal, department in links], dtype=DEPARTMENT_LINK
     )
@@ -297,7 +307,7 @@ def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
     )
     postings = block_postings(
         IndexedDocument(ordinal - first, text, name_end, content_end, status_end)
-        for ordinal, _, text, name_end, content_end, status_end, *_ in rows
+        for ordinal, text, name_end, content_end, status_end, *_ in rows
     )
     with cursor.cursor.copy(
         "COPY reports_searchpostings (plan_id, block, gram, postings) FROM STDIN (FORMAT BINARY)"
