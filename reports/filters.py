@@ -32,9 +32,8 @@ from reports.models import (
     PolicyDirection,
     StatusDepartment,
 )
-from reports.search import QueryError, SearchQuery, parse_query
+from reports.search import KeywordMatches, QueryError, SearchQuery, parse_query
 from reports.search import filters as search_filters
-from reports.search.engine import KeywordMatches
 from reports.templatetags.plan_format import goal_numeral
 
 KEYWORD_MAX_LENGTH = 100

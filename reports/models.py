@@ -236,7 +236,7 @@ class AnnualStatus(models.Model):
         ]
         indexes = [
             # Lets a plan's years be listed by skipping from year to year
-            # (``reports.selectors.plan_fiscal_years``) instead of reading every status.
+            # (``reports.selectors.plans.plan_fiscal_years``) instead of reading every status.
             models.Index(fields=["fiscal_year"], name="annual_status_fiscal_year"),
         ]
 

@@ -11,7 +11,8 @@ What the rest of the site uses, and all it uses:
   ``Filter``, which ``StatusFilter.conditions`` makes; how the index answers
   each filter is in ``filters``);
 - ``parse_query`` (and ``QueryError``, ``SearchQuery``), ``normalise``, and the
-  HTML snippets (``highlight``, ``highlight_snippets``);
+  HTML snippets (``highlight``, ``highlight_snippets``, and ``search_snippets``
+  for a result on the filter page);
 - ``rebuild()`` and ``repair()`` for ``manage.py rebuild_search_index``.
 
 Inside: ``text`` (folding, grams, query parsing), ``documents`` (a status's
@@ -27,18 +28,26 @@ from django.db.models import QuerySet
 
 from reports.models import AnnualStatus
 from reports.search import writer
-from reports.search.engine import Conditions, Filter, RankedStatuses, SearchResults
+from reports.search.engine import (
+    Conditions,
+    Filter,
+    KeywordMatches,
+    RankedStatuses,
+    SearchResults,
+)
 from reports.search.engine import find as _find
-from reports.search.snippets import highlight, highlight_snippets
+from reports.search.snippets import SearchSnippets, highlight, highlight_snippets, search_snippets
 from reports.search.text import QueryError, SearchQuery, normalise, parse_query
 
 __all__ = [
     "Conditions",
     "Filter",
+    "KeywordMatches",
     "QueryError",
     "RankedStatuses",
     "SearchQuery",
     "SearchResults",
+    "SearchSnippets",
     "find",
     "highlight",
     "highlight_snippets",
@@ -48,6 +57,7 @@ __all__ = [
     "rebuild",
     "remove",
     "repair",
+    "search_snippets",
 ]
 
 Statuses = QuerySet[AnnualStatus] | Iterable[AnnualStatus] | Iterable[int]

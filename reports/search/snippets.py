@@ -1,8 +1,12 @@
 """Highlighting: where a query's terms occur in a text, and HTML snippets around them."""
 
+from dataclasses import dataclass
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from reports.corrections import Reading, project_reading, status_reading
+from reports.models import AnnualStatus
 from reports.search.text import SearchQuery, normalise_with_map
 
 SNIPPET_CONTEXT = 30
@@ -93,3 +97,43 @@ def highlight(text: str, query: SearchQuery) -> SafeString:
     if position < len(text):
         pieces.append((text[position:], False))
     return segments_html(pieces)
+
+
+# A result on the filter page.
+
+
+@dataclass(frozen=True)
+class SearchSnippets:
+    """The marked-up pieces of one result: its name in full, and snippets of the rest."""
+
+    name: SafeString
+    fields: list[tuple[str, list[SafeString]]]
+
+
+def _reading_snippets(label: str, reading: Reading, query: SearchQuery):
+    """Snippets of the corrected reading, which the pages show; of the published
+    text, labelled as such, when only that has the words."""
+    snippets = highlight_snippets(reading.corrected, query)
+    if snippets or not reading.is_corrected:
+        return label, snippets
+    return f"{label}（公表時の表記）", highlight_snippets(reading.published, query)
+
+
+def search_snippets(*, status: AnnualStatus, query: SearchQuery) -> SearchSnippets:
+    """From texts already loaded with the status (no query)."""
+    fields = [
+        _reading_snippets("事業内容", project_reading(status.project, "content"), query),
+        _reading_snippets("実施状況", status_reading(status), query),
+        (
+            "担当課",
+            [
+                snippet
+                for link in status.department_links
+                for snippet in highlight_snippets(link.department.name, query)
+            ],
+        ),
+    ]
+    return SearchSnippets(
+        name=highlight(project_reading(status.project, "name").corrected, query),
+        fields=[(label, snippets) for label, snippets in fields if snippets],
+    )

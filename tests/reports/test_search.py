@@ -467,7 +467,8 @@ def test_keyword_facets_and_pages_count_as_the_database_does(seeded, import_seed
     combination of the other filters) against the same counts made by the
     database from the filter's queryset, including a department whose
     predecessor is listed in a later year."""
-    from reports.selectors import _facet_counts, _keyword_facet_counts, plan_get
+    from reports.selectors import plan_get
+    from reports.selectors.facets import _facet_counts, _keyword_facet_counts
 
     import_seed_as("平成30年度実施状況", OLD_NAME_FOR_PROJECT_18)
     plan = plan_get(slug="saitama-dv-2")

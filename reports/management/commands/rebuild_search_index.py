@@ -5,8 +5,9 @@ from reports import search
 
 class Command(BaseCommand):
     help = (
-        "Write the search documents and index of statuses that have none "
-        "(after a migration recreated the index), or with --all of every status."
+        "Repair the search index: write the documents of statuses that have none and of "
+        "blocks in another format, and take out statuses deleted without it; with --all, "
+        "rewrite every status's document."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
