@@ -12,7 +12,7 @@ all go through this FilterSet.
 """
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 
 import django_filters
 from django import forms
@@ -55,11 +55,15 @@ class StatusFilterOptions:
 
     def predecessors(self, department: Department) -> list[Department]:
         """The departments whose entries ``department`` also counts, in order."""
-        return [
-            c.covered
-            for c in self.coverage
-            if c.department_id == department.pk and c.covered_id != department.pk
-        ]
+        return self._predecessors.get(department.pk, [])
+
+    @cached_property
+    def _predecessors(self) -> dict[int, list[Department]]:
+        found: dict[int, list[Department]] = {}
+        for c in self.coverage:
+            if c.covered_id != c.department_id:
+                found.setdefault(c.department_id, []).append(c.covered)
+        return found
 
 
 def direction_key(direction: PolicyDirection) -> str:

@@ -4,9 +4,12 @@ A term's matches come from the postings of its grams, read by index lookups
 (plan, gram): a term of one or two characters is a gram itself, whose postings
 say exactly which documents hold it, how often and in which field first. A
 longer term's candidates hold all of its pairs; their texts are then read and
-checked. Counts, filter options, facet counts and the order of the results are
-computed over the matches' positions with numpy, from the plan's block columns,
-which each process keeps until a block is rewritten.
+checked. The columns, postings and texts are read as of one moment
+(``read_matches``). Counts, filters, facet counts and the order of the results
+are computed over the matches' positions with numpy, from the plan's block
+columns, which each process keeps until a block is rewritten. Filters are
+``Filter``s, each with the function that gives the matches' keys for it
+(``reports.search.filters``); masks and facet counts are the same for all.
 
 The order (``ranked``): the sum over the terms of the weight of the heaviest
 field holding each (project name 8, 事業内容 4, 実施状況 2, department names
@@ -351,15 +354,15 @@ class KeywordMatches:
 
     @cached_property
     def department_links(self) -> Keys:
-        """The departments listed on the matches, each once: (index into the
-        matches, department id)."""
+        """The departments listed on the matches: (index into the matches,
+        department id), each pair once (a status lists a department once)."""
         columns = self.columns
         if not len(self.ordinals):
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         at = np.searchsorted(self.ordinals, columns.link_ordinals)
         at = np.minimum(at, len(self.ordinals) - 1)
         hit = self.ordinals[at] == columns.link_ordinals
-        return unique_pairs(at[hit], columns.link_departments[hit])
+        return at[hit], columns.link_departments[hit]
 
     def keys(self, condition: Filter) -> Keys:
         """The matches' keys for one filter, computed once."""

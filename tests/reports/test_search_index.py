@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.core import checks
@@ -16,11 +17,23 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from reports import search
-from reports.models import AnnualStatus, Plan, SearchBlock, StatusSearchDocument
+from reports.filters import StatusFilter
+from reports.models import (
+    AnnualStatus,
+    Department,
+    DepartmentSuccession,
+    Plan,
+    SearchBlock,
+    StatusDepartment,
+    StatusSearchDocument,
+)
 from reports.search import layout
 from reports.search.checks import check_search_index, log_index_state
 from reports.search.text import parse_query
+from reports.selectors import plan_statuses, status_filter_options
+from reports.selectors.facets import _facet_counts, _keyword_facet_counts
 from tests.conftest import ROOT
+from tests.reports.corpus import synthetic_plan
 from tests.reports.html import main_of
 from tests.reports.test_filters import check_page
 
@@ -267,3 +280,81 @@ def test_the_migration_that_records_the_format_rebuilds_the_index(seeded):
         MigrationExecutor(connection).migrate(latest)
     assert searched("相談") == expected
     assert check_search_index() == []
+
+
+@pytest.mark.django_db
+def test_department_counts_follow_the_coverage_in_the_index_and_the_database(client, db):
+    """Departments with two predecessors each, statuses listing a successor and
+    its predecessor together, and predecessors listed before and after the
+    takeover: every department's count, with and without a keyword and under
+    a year, is the same from the index, from the database and from the rule
+    written here in Python."""
+    plan = synthetic_plan(projects=80, years=3, seed=23, slug="coverage")
+    departments = list(Department.objects.filter(name__startswith="coverage").order_by("pk"))
+    for successor, predecessor, year in (
+        (departments[0], departments[1], 2021),
+        (departments[0], departments[2], 2022),
+        (departments[3], departments[4], 2020),
+        (departments[5], departments[0], 2022),
+    ):
+        DepartmentSuccession.objects.create(
+            successor=successor,
+            predecessor=predecessor,
+            effective_fiscal_year=year,
+            note="組織変更",
+        )
+    # Some statuses list a successor with one of its predecessors.
+    for status in AnnualStatus.objects.filter(project__plan=plan, project__number__lte=10):
+        listed = set(status.departments.values_list("pk", flat=True))
+        for extra in (departments[0], departments[1]):
+            if extra.pk not in listed:
+                StatusDepartment.objects.create(
+                    status=status, department=extra, position=len(listed) + 1
+                )
+                listed.add(extra.pk)
+    search.index(AnnualStatus.objects.filter(project__plan=plan))
+
+    covers: dict[int, list[tuple[int, int]]] = {d.pk: [(d.pk, 0)] for d in departments}
+    for link in DepartmentSuccession.objects.all():
+        covers[link.successor_id].append((link.predecessor_id, link.effective_fiscal_year))
+    statuses = {
+        s.pk: (s.fiscal_year, set(s.departments.values_list("pk", flat=True)))
+        for s in AnnualStatus.objects.filter(project__plan=plan)
+    }
+
+    def expected(department: Department, among: set[int]) -> int:
+        return sum(
+            1
+            for pk in among
+            if any(
+                covered in statuses[pk][1] and statuses[pk][0] >= first
+                for covered, first in covers[department.pk]
+            )
+        )
+
+    options = status_filter_options(plan=plan)
+    compared = 0
+    for data in ({"q": "課"}, {"q": "相"}, {"q": "課", "year": "2022"}, {}, {"year": "2021"}):
+        filterset = StatusFilter(data, queryset=plan_statuses(plan=plan), options=options)
+        assert filterset.is_valid(), filterset.errors
+        among = set(filterset.qs.values_list("pk", flat=True))
+        by_database = _facet_counts(filterset)["department"]
+        if "q" in data:
+            assert _keyword_facet_counts(filterset) == _facet_counts(filterset), data
+        for department in departments:
+            assert by_database[department.name] == expected(department, among), (data, department)
+            compared += 1
+        chosen = StatusFilter(
+            {**data, "department": departments[0].name},
+            queryset=plan_statuses(plan=plan),
+            options=options,
+        )
+        assert chosen.is_valid()
+        assert chosen.qs.count() == expected(departments[0], among)
+        if "q" in data:
+            assert len(chosen.search_results()) == expected(departments[0], among)
+    assert compared == 5 * 20
+    # The department page lists what the filter counts.
+    page = main_of(client.get(f"/departments/{quote(departments[0].name)}/"))
+    rows = [th for th in page.all("th", cls="col-project") if th.attrs["scope"] == "row"]
+    assert len(rows) == expected(departments[0], set(statuses)) == 61
