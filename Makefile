@@ -83,7 +83,8 @@ bench-import: install
 bench-export: install
 	$(PY) benchmarks/bench_export.py
 
-# 300,000 synthetic statuses; p50 and p95 search latency for 1-, 2- and 6-character queries.
+# 300,000 synthetic statuses with goals, directions and departments (some with predecessors);
+# p50 and p95 of the search and the filter page for 1- to 6-character queries.
 bench-search: install
 	$(PY) benchmarks/bench_search.py
 

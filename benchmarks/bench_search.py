@@ -3,13 +3,20 @@
     make bench-search            # or: .venv/bin/python benchmarks/bench_search.py [STATUSES]
 
 A throwaway database gets one plan of synthetic projects (ten fiscal years
-each) written with COPY, then their search documents and index, written by
-the loader's own writer (``search_documents_rebuild``). Each query is timed
-twice over: the search itself (parse, the count of matches, the first page of
-twenty ranked results with their departments and snippets) and everything the
-filter page computes for it (the same plus the filter options and the facet
-counts under the keyword). Queries are substrings of the generated text,
-chosen with a fixed seed.
+each) under five goals of five policy directions each, and 200 departments, 40
+of which took over another's work from a fiscal year in the middle of the
+range (a project is listed under the predecessor before that year, and now and
+then after it too, as the city's tables do). Everything is written with COPY,
+then the statuses' search documents and index by the loader's own writer.
+
+Each query is timed three times over: the search itself (parse, the count of
+matches, the first page of twenty ranked results with their departments and
+snippets); everything the filter page computes for it (the same plus the
+filter options and the facet counts under the keyword, the department facet
+among them); and the filter page for the keyword and one department that has
+a predecessor. The filter page without a keyword is timed too, alone and for
+one such department. Queries are substrings of the generated text, chosen
+with a fixed seed.
 """
 
 import os
@@ -22,6 +29,11 @@ from datetime import UTC, datetime
 from throwaway import setup_django, throwaway_database
 
 YEARS = 10
+FIRST_YEAR = 2011
+GOALS = 5
+DIRECTIONS_PER_GOAL = 5
+DEPARTMENTS = 200
+SUCCESSIONS = 40
 SEED = 20261129
 QUERIES_PER_LENGTH = 40
 
@@ -44,33 +56,68 @@ def sentence(rng: random.Random, words: list[str], count: int) -> str:
     return "".join(rng.choice(words) for _ in range(count)) + "。"
 
 
-def populate(statuses: int) -> list[str]:
-    """Write the plan; return a sample of its texts to draw queries from."""
+def index_statuses(status_ids: range) -> None:
+    """Write the search documents and index of the statuses, as the loader does."""
+    from reports import search
+
+    search.index(status_ids)
+
+
+def populate(statuses: int) -> tuple[list[str], list[str]]:
+    """Write the plan; return a sample of its texts to draw queries from, and
+    the names of the departments that have a predecessor."""
     from django.db import connection
 
-    from importers.search_index import search_documents_rebuild
-    from reports.models import BasicGoal, ImportRun, Plan, PolicyDirection
+    from reports.models import (
+        BasicGoal,
+        Department,
+        DepartmentSuccession,
+        ImportRun,
+        Plan,
+        PolicyDirection,
+    )
     from reports.search import normalise
 
     rng = random.Random(SEED)
     words = vocabulary(rng)
     plan = Plan.objects.create(slug="bench", title="ベンチマーク用の計画")
-    goal = BasicGoal.objects.create(plan=plan, number=1, title="目標")
-    direction = PolicyDirection.objects.create(goal=goal, number=1, title="方向")
+    directions = []
+    for goal_number in range(1, GOALS + 1):
+        goal = BasicGoal.objects.create(plan=plan, number=goal_number, title=f"目標{goal_number}")
+        directions += [
+            PolicyDirection.objects.create(goal=goal, number=number, title=f"方向{number}")
+            for number in range(1, DIRECTIONS_PER_GOAL + 1)
+        ]
+    names = list(dict.fromkeys(f"{rng.choice(words)}{rng.choice(words)}課" for _ in range(400)))
+    departments = Department.objects.bulk_create(
+        Department(name=name) for name in names[:DEPARTMENTS]
+    )
+    # Successor i took over predecessor i + SUCCESSIONS from a year in the middle.
+    takeovers = {
+        departments[i].pk: (departments[i + SUCCESSIONS].pk, FIRST_YEAR + rng.randint(2, 7))
+        for i in range(SUCCESSIONS)
+    }
+    DepartmentSuccession.objects.bulk_create(
+        DepartmentSuccession(
+            successor_id=successor,
+            predecessor_id=predecessor,
+            effective_fiscal_year=year,
+            note=f"（{year}年度より組織変更）",
+        )
+        for successor, (predecessor, year) in takeovers.items()
+    )
     now = datetime.now(tz=UTC)
     run = ImportRun.objects.create(
         plan=plan,
         file_name="bench.txt",
         sha256="0" * 64,
         file_format="text",
-        fiscal_year=2020,
+        fiscal_year=FIRST_YEAR,
         started_at=now,
         finished_at=now,
         outcome=ImportRun.Outcome.LOADED,
     )
     projects = statuses // YEARS
-    names = [sentence(rng, words, 3) for _ in range(projects)]
-    contents = [sentence(rng, words, 10) for _ in range(projects)]
     sample: list[str] = []
     with connection.cursor() as cursor:
         with cursor.cursor.copy(
@@ -78,34 +125,56 @@ def populate(statuses: int) -> list[str]:
         ) as copy:
             for number in range(1, projects + 1):
                 copy.write_row(
-                    (plan.pk, direction.pk, number, names[number - 1], contents[number - 1])
+                    (
+                        plan.pk,
+                        rng.choice(directions).pk,
+                        number,
+                        sentence(rng, words, 3),
+                        sentence(rng, words, 10),
+                    )
                 )
         cursor.execute("SELECT id, number FROM reports_project WHERE plan_id = %s", [plan.pk])
         project_ids = dict(cursor.fetchall())
+        links = []
         with cursor.cursor.copy(
             "COPY reports_annualstatus (id, project_id, fiscal_year, status_text,"
             " departments_text, source_row, import_run_id) FROM STDIN"
         ) as copy:
             status_id = 0
             for project_id, number in project_ids.items():
+                listed = rng.sample(departments, rng.randint(1, 2))
                 for offset in range(YEARS):
                     status_id += 1
+                    year = FIRST_YEAR + offset
                     text = sentence(rng, words, 20)
-                    copy.write_row((status_id, project_id, 2011 + offset, text, "", number, run.pk))
+                    copy.write_row((status_id, project_id, year, text, "", number, run.pk))
                     if status_id % 97 == 0:
                         sample.append(text)
+                    chosen = []
+                    for department in listed:
+                        predecessor, since = takeovers.get(department.pk, (None, 0))
+                        old_name = year < since or rng.random() < 0.1
+                        chosen.append(predecessor if predecessor and old_name else department.pk)
+                    for position, department_id in enumerate(dict.fromkeys(chosen), start=1):
+                        links.append((status_id, department_id, position))
+        with cursor.cursor.copy(
+            "COPY reports_statusdepartment (status_id, department_id, position) FROM STDIN"
+        ) as copy:
+            for link in links:
+                copy.write_row(link)
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('reports_annualstatus', 'id'), %s)", [status_id]
         )
+        cursor.execute("ANALYZE")
     # The documents the loader would write, through the loader's own writer.
     started = time.perf_counter()
-    search_documents_rebuild(status_ids=range(1, status_id + 1))
+    index_statuses(range(1, status_id + 1))
     indexed = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     assert all(normalise(t) == t for t in sample[:100])
     print(f"index:     written in {indexed:.0f} s; {_index_sizes()}")
-    return sample
+    return sample, [d.name for d in departments[:SUCCESSIONS]]
 
 
 def _index_sizes() -> str:
@@ -130,16 +199,17 @@ def queries(sample: list[str], length: int, rng: random.Random) -> list[str]:
     return found
 
 
-def time_query(plan, query: str) -> tuple[float, float, int]:
-    """Milliseconds for the search (parse, count, the first page of twenty ranked
-    results with their snippets) and for everything the filter page computes
-    (the same plus the filter options and the facet counts), and the matches."""
+def time_page(plan, parameters: dict[str, str]) -> tuple[float, float, int]:
+    """Milliseconds for the results (parse, count, the first page of twenty
+    results, ranked with their snippets when there is a keyword) and for
+    everything the filter page computes (the same plus the filter options and
+    the facet counts), and the number of results."""
     from django.http import QueryDict
 
     from reports.selectors import plan_status_filter, status_facets, status_search_page
 
     data = QueryDict(mutable=True)
-    data["q"] = query
+    data.update(parameters)
     started = time.perf_counter()
     filterset = plan_status_filter(plan=plan, data=data)
     assert filterset.is_valid(), filterset.errors
@@ -147,14 +217,16 @@ def time_query(plan, query: str) -> tuple[float, float, int]:
     count = page.paginator.count
     list(page)
     searched = time.perf_counter()
-    status_facets(filterset=filterset)
+    facets = status_facets(filterset=filterset)
     finished = time.perf_counter()
+    department = next(f for f in facets if f.name == "department")
+    assert sum(o.count for o in department.options) >= count or not count
     return (searched - started) * 1000, (finished - started) * 1000, count
 
 
 def _quantiles(timings: list[float]) -> str:
     cuts = statistics.quantiles(timings, n=20)
-    return f"p50 {statistics.median(timings):6.1f} ms   p95 {cuts[18]:6.1f} ms"
+    return f"p50 {statistics.median(timings):6.1f} ms  p95 {cuts[18]:6.1f} ms"
 
 
 def bench(statuses: int) -> None:
@@ -163,21 +235,35 @@ def bench(statuses: int) -> None:
 
     with throwaway_database("bench_search_dvplan"):
         started = time.perf_counter()
-        sample = populate(statuses)
+        sample, successors = populate(statuses)
         print(
             f"statuses:  {AnnualStatus.objects.count():,} (written in {time.perf_counter() - started:.0f} s)"
         )
         plan = Plan.objects.get(slug="bench")
         rng = random.Random(SEED + 1)
+        time_page(plan, {})  # reads the plan's options once
         for length in (1, 2, 3, 4, 6):
             chosen = queries(sample, length, rng)
-            time_query(plan, chosen[0])  # warm the caches once
-            search, page, counts = zip(*(time_query(plan, q) for q in chosen), strict=True)
+            time_page(plan, {"q": chosen[0]})  # warm the caches once
+            search, page, counts = zip(*(time_page(plan, {"q": q}) for q in chosen), strict=True)
+            with_department = [
+                time_page(plan, {"q": q, "department": rng.choice(successors)})[1] for q in chosen
+            ]
             print(
-                f"{length}-character queries: search {_quantiles(search)}"
-                f"   | filter page {_quantiles(page)}"
-                f"   (median matches {statistics.median(counts):,.0f})"
+                f"{length}-character queries (median matches {statistics.median(counts):,.0f}):"
+                f"\n    search {_quantiles(search)}"
+                f" | filter page {_quantiles(page)}"
+                f" | filter page with a department {_quantiles(with_department)}"
             )
+        every = [time_page(plan, {})[1] for _ in range(QUERIES_PER_LENGTH)]
+        one = [
+            time_page(plan, {"department": rng.choice(successors)})[1]
+            for _ in range(QUERIES_PER_LENGTH)
+        ]
+        print(
+            f"no keyword: filter page {_quantiles(every)}"
+            f" | filter page with a department {_quantiles(one)}"
+        )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs")
 
 

@@ -9,3 +9,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvplan.settings")
 os.environ["DVPLAN_SERVES_WEB"] = "1"
 
 application = get_wsgi_application()
+
+
+def _report_search_index() -> None:
+    """Log at start-up whether the search index needs rebuilding (gunicorn runs
+    no system checks), then close the connection that took: with ``--preload``
+    this runs in the master, whose connection the workers must not share."""
+    from django.db import connections
+
+    from reports.search.checks import log_index_state
+
+    log_index_state()
+    connections.close_all()
+
+
+_report_search_index()

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 
-from importers.search_index import search_documents_rebuild
+from reports import search
 from reports.corrections import reading
 from reports.models import AnnualStatus, Correction, Plan, Project
 
@@ -150,7 +150,7 @@ def corrections_load(*, path: Path) -> CorrectionsReport:
         report.removed = len(removed)
         Correction.objects.filter(pk__in=[c.pk for c in removed]).delete()
         touched += removed
-        report.rebuilt_documents = search_documents_rebuild(status_ids=_affected_statuses(touched))
+        report.rebuilt_documents = search.index(_affected_statuses(touched))
     return report
 
 

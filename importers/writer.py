@@ -16,7 +16,7 @@ from importers.changes import Change, text_diff
 from importers.exported import PlanFields
 from importers.normaliser import ProjectRecord, StatusTable
 from importers.problems import ImportProblems, Place, error
-from importers.search_index import search_documents_rebuild
+from reports import search
 from reports.bulk import copy_rows
 from reports.models import (
     AnnualStatus,
@@ -142,7 +142,7 @@ class TableWriter:
                     f"SELECT id FROM {table} WHERE {project} = ANY(%s)", [changed_projects]
                 )
                 dirty.update(status_id for (status_id,) in cursor.fetchall())
-        search_documents_rebuild(status_ids=sorted(dirty))
+        search.index(sorted(dirty))
 
     def _goals(self) -> dict[int, BasicGoal]:
         existing = {g.number: g for g in BasicGoal.objects.filter(plan=self.plan)}

@@ -22,10 +22,12 @@ from urllib.parse import quote
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 
 from reports.cells import neutralise
 from reports.eras import fiscal_year_label
 from reports.models import AnnualStatus
+from reports.search import RankedStatuses
 
 DEPARTMENT_SEPARATOR = "、"
 """Joins department names in the 担当課一覧 column (not 担当課名, which the importer
@@ -359,3 +361,24 @@ def dataset_jsonld(*, request, plans, import_runs) -> str:
     # As django.utils.html.json_script does: no "</script>" or "<!--" can appear.
     text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
     return mark_safe(text)  # escaped above
+
+
+class RankedStatusValues:
+    """A keyword's matches under the filters, best first, as export value
+    tuples (``status_export_values``), read a page at a time: the API's list
+    of a keyword search."""
+
+    def __init__(self, ranked: RankedStatuses) -> None:
+        self.ranked = ranked
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    def __getitem__(self, page: slice) -> list[tuple[Any, ...]]:
+        ids = self.ranked[page]
+        position = RawSQL("array_position(%s::integer[], reports_annualstatus.id)", [ids])
+        return list(
+            status_export_values(
+                statuses=AnnualStatus.objects.filter(pk__in=ids), order=(position.asc(),)
+            )
+        )

@@ -1,30 +1,39 @@
 """The filter page's FilterSet: goal, policy direction, department, fiscal year, keyword.
 
-Parameter values are the ones a reader can read and share: the goal's number,
-the direction as ``goal-direction`` (``2-4``), the department's name and the
-Western fiscal year.
+The single definition of every filter. Parameter values are the ones a reader
+can read and share: the goal's number, the direction as ``goal-direction``
+(``2-4``), the department's name and the Western fiscal year. Each of them
+stands for a key the database knows (the goal's id, the direction's id, the
+department's id, the year): a ``FacetFilter`` names the lookup from a status
+to that key, which filters and counts statuses in SQL, and the function of
+``reports.search.filters`` that gives the same key for a keyword's matches in
+the search index. The filter page, its facet counts, the downloads and the API
+all go through this FilterSet.
 """
 
 from dataclasses import dataclass
+from functools import cached_property, partial
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django_filters.constants import EMPTY_VALUES
 
 from reports.eras import fiscal_year_label
+from reports import search
 from reports.models import (
     AnnualStatus,
     BasicGoal,
     Department,
-    DepartmentSuccession,
+    DepartmentCoverage,
     PolicyDirection,
     StatusDepartment,
 )
-from reports.search import QueryError, SearchQuery, parse_query
-from reports.search_engine import Conditions, DepartmentCondition, KeywordMatches
+from reports.search import KeywordMatches, QueryError, SearchQuery, parse_query
+from reports.search import filters as search_filters
 from reports.templatetags.plan_format import goal_numeral
 
 KEYWORD_MAX_LENGTH = 100
@@ -40,37 +49,46 @@ class StatusFilterOptions:
     """With ``goal`` selected."""
     departments: list[Department]
     fiscal_years: list[int]
-    predecessor_links: dict[int, list[DepartmentSuccession]]
-    """Successor department id → its predecessor links."""
+    coverage: list[DepartmentCoverage]
+    """The departments' coverage (``DepartmentCoverage``), with ``covered``
+    selected, by first fiscal year and the covered department's name."""
+
+    def predecessors(self, department: Department) -> list[Department]:
+        """The departments whose entries ``department`` also counts, in order."""
+        return self._predecessors.get(department.pk, [])
+
+    @cached_property
+    def _predecessors(self) -> dict[int, list[Department]]:
+        found: dict[int, list[Department]] = {}
+        for c in self.coverage:
+            if c.covered_id != c.department_id:
+                found.setdefault(c.department_id, []).append(c.covered)
+        return found
 
 
 def direction_key(direction: PolicyDirection) -> str:
     return f"{direction.goal.number}-{direction.number}"
 
 
-def department_label(department: Department, links: list[DepartmentSuccession]) -> str:
+def department_label(department: Department, predecessors: list[Department]) -> str:
     """市民生活安全課（旧 市民総務課を含む）: the filter says which old names it includes."""
-    if not links:
+    if not predecessors:
         return department.name
-    return f"{department.name}（旧 {'、'.join(link.predecessor.name for link in links)}を含む）"
+    return f"{department.name}（旧 {'、'.join(p.name for p in predecessors)}を含む）"
 
 
-def department_q(*, department_id: int, links: list[DepartmentSuccession]) -> Q:
-    """Statuses that count as the department's: listed under it, or listed under a
-    predecessor in or after the fiscal year from which the successor took over."""
-    q = Q(
-        Exists(StatusDepartment.objects.filter(status=OuterRef("pk"), department_id=department_id))
-    )
-    for link in links:
-        q |= Q(
-            Exists(
-                StatusDepartment.objects.filter(
-                    status=OuterRef("pk"), department_id=link.predecessor_id
-                )
-            ),
-            fiscal_year__gte=link.effective_fiscal_year,
-        )
-    return q
+def counted_listings() -> QuerySet[StatusDepartment]:
+    """Each department listed on a status, once for every department it counts
+    for in the status's fiscal year (``DepartmentCoverage``): ``counted_for``."""
+    return StatusDepartment.objects.filter(
+        department__covered_by__first_fiscal_year__lte=F("status__fiscal_year")
+    ).annotate(counted_for=F("department__covered_by__department"))
+
+
+def counted_as(department_id: int) -> Q:
+    """Statuses that count as the department's: some department listed on them
+    is covered by it in their fiscal year."""
+    return Q(Exists(counted_listings().filter(status=OuterRef("pk"), counted_for=department_id)))
 
 
 def validate_query(value: str) -> None:
@@ -104,15 +122,82 @@ class KeywordFilter(django_filters.CharFilter):
     field_class = KeywordField
 
 
+class FacetFilter(django_filters.ChoiceFilter):
+    """A filter whose options the filter page counts.
+
+    ``key`` is the lookup from a status to what an option stands for (an id,
+    a year); ``search`` the function of ``reports.search.filters`` that gives
+    the same for a keyword's matches in the search index. The options, with
+    their keys, are set per request (``set_options``)."""
+
+    def __init__(self, *, key: str | None, search, **kwargs) -> None:
+        kwargs.setdefault("empty_label", "すべて")
+        super().__init__(**kwargs)
+        self.key = key
+        self.search = search
+        self.keys: dict[str, object] = {}
+
+    def set_options(self, options: list[tuple[str, str, object]]) -> None:
+        """(value in the URL, label, key) for each option."""
+        self.extra["choices"] = [(value, label) for value, label, _ in options]
+        self.keys = {value: key for value, _, key in options}
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(self.condition(self.keys[value]))
+
+    def condition(self, key: object) -> Q:
+        """Statuses whose key is ``key``."""
+        return Q(**{self.key: key})
+
+    def counts(self, statuses: QuerySet[AnnualStatus]) -> dict[object, int]:
+        """How many of ``statuses`` have each key, counted by the database."""
+        return dict(statuses.order_by().values_list(self.key).annotate(Count("pk")))
+
+    def for_search(self, value: str | None) -> search.Filter:
+        """This filter as the search index answers it, with ``value`` in force."""
+        chosen = self.keys[value] if value not in EMPTY_VALUES else None
+        return search.Filter(name=self.field_name, keys=self.search, chosen=chosen)
+
+
+class DepartmentFilter(FacetFilter):
+    """A status has the key of every department that counts it
+    (``DepartmentCoverage``): those listed on it, and their successors from
+    the takeover year. ``search`` is given the coverage (``set_coverage``)."""
+
+    def __init__(self, *, search, **kwargs) -> None:
+        super().__init__(key=None, search=search, **kwargs)
+        self.search_function = search
+
+    def set_coverage(self, coverage: list[DepartmentCoverage]) -> None:
+        self.search = partial(
+            self.search_function,
+            coverage=search_filters.Coverage.of(
+                (c.department_id, c.covered_id, c.first_fiscal_year) for c in coverage
+            ),
+        )
+
+    def condition(self, key: object) -> Q:
+        return counted_as(key)
+
+    def counts(self, statuses: QuerySet[AnnualStatus]) -> dict[object, int]:
+        return dict(
+            counted_listings()
+            .filter(status__in=statuses.values("pk"))
+            .order_by()
+            .values_list("counted_for")
+            .annotate(Count("status", distinct=True))
+        )
+
+
 class StatusFilter(django_filters.FilterSet):
-    goal = django_filters.ChoiceFilter(label="基本目標", method="filter_goal", empty_label="すべて")
-    direction = django_filters.ChoiceFilter(
-        label="施策の方向", method="filter_direction", empty_label="すべて"
+    goal = FacetFilter(label="基本目標", key="project__direction__goal", search=search_filters.goal)
+    direction = FacetFilter(
+        label="施策の方向", key="project__direction", search=search_filters.direction
     )
-    department = django_filters.ChoiceFilter(
-        label="担当課", method="filter_department", empty_label="すべて"
-    )
-    year = django_filters.ChoiceFilter(label="年度", method="filter_year", empty_label="すべて")
+    department = DepartmentFilter(label="担当課", search=search_filters.department)
+    year = FacetFilter(label="年度", key="fiscal_year", search=search_filters.fiscal_year)
     q = KeywordFilter(label="キーワード", method="filter_keyword", max_length=KEYWORD_MAX_LENGTH)
 
     class Meta:
@@ -122,39 +207,34 @@ class StatusFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, options: StatusFilterOptions, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.options = options
-        self._keyword_matches: KeywordMatches | None = None
-        self._departments = {d.name: d for d in options.departments}
-        self.filters["goal"].extra["choices"] = [
-            (str(g.number), f"基本目標{goal_numeral(g.number)} {g.title}") for g in options.goals
-        ]
-        self.filters["direction"].extra["choices"] = [
-            (direction_key(d), f"{goal_numeral(d.goal.number)}-{d.number} {d.title}")
-            for d in options.directions
-        ]
-        self.filters["department"].extra["choices"] = [
-            (d.name, department_label(d, options.predecessor_links.get(d.pk, [])))
-            for d in options.departments
-        ]
-        self.filters["year"].extra["choices"] = [
-            (str(year), fiscal_year_label(year)) for year in options.fiscal_years
-        ]
-
-    def filter_goal(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(project__direction__goal__number=int(value))
-
-    def filter_direction(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        goal_number, number = (int(part) for part in value.split("-"))
-        return queryset.filter(
-            project__direction__goal__number=goal_number, project__direction__number=number
+        self._search_results: search.SearchResults | None = None
+        self.filters["goal"].set_options(
+            [
+                (str(g.number), f"基本目標{goal_numeral(g.number)} {g.title}", g.pk)
+                for g in options.goals
+            ]
+        )
+        self.filters["direction"].set_options(
+            [
+                (direction_key(d), f"{goal_numeral(d.goal.number)}-{d.number} {d.title}", d.pk)
+                for d in options.directions
+            ]
+        )
+        self.filters["department"].set_options(
+            [
+                (d.name, department_label(d, options.predecessors(d)), d.pk)
+                for d in options.departments
+            ]
+        )
+        self.filters["department"].set_coverage(options.coverage)
+        self.filters["year"].set_options(
+            [(str(year), fiscal_year_label(year), year) for year in options.fiscal_years]
         )
 
-    def filter_department(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        department = self._departments[value]
-        links = self.options.predecessor_links.get(department.pk, [])
-        return queryset.filter(department_q(department_id=department.pk, links=links))
-
-    def filter_year(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(fiscal_year=int(value))
+    @property
+    def facet_filters(self) -> dict[str, FacetFilter]:
+        """The filters with counted options, in the page's order."""
+        return {name: f for name, f in self.filters.items() if isinstance(f, FacetFilter)}
 
     def filter_keyword(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         ids = self.keyword_matches().status_ids()
@@ -163,56 +243,33 @@ class StatusFilter(django_filters.FilterSet):
     @property
     def search_query(self) -> SearchQuery | None:
         """The parsed keyword of a valid form; ``None`` without one."""
-        matches = self.keyword_matches()
-        return matches.query if matches is not None else None
+        results = self.search_results()
+        return results.query if results is not None else None
 
-    def keyword_matches(self) -> KeywordMatches | None:
-        """The plan's statuses matching the keyword alone (read once), or ``None``
+    def search_results(self) -> search.SearchResults | None:
+        """The keyword's matches under the other filters (read once), or ``None``
         when there is no keyword."""
         if not self.is_bound or not self.form.is_valid() or not self.form.cleaned_data.get("q"):
             return None
-        if self._keyword_matches is None:
-            query = parse_query(self.form.cleaned_data["q"])
-            self._keyword_matches = KeywordMatches(self.options.plan_id, query)
-        return self._keyword_matches
+        if self._search_results is None:
+            self._search_results = search.find(
+                plan_id=self.options.plan_id,
+                query=parse_query(self.form.cleaned_data["q"]),
+                conditions=self.conditions(),
+            )
+        return self._search_results
 
-    def conditions(self, *, excluded: str | None = None) -> Conditions:
-        """The active filters other than the keyword (and ``excluded``), by id."""
-        chosen = {
-            name: value
-            for name, value in self.form.cleaned_data.items()
-            if value and name not in ("q", excluded)
-        }
-        department = chosen.get("department")
-        return Conditions(
-            goal=next(
-                (g.pk for g in self.options.goals if str(g.number) == chosen.get("goal")), None
-            ),
-            direction=next(
-                (
-                    d.pk
-                    for d in self.options.directions
-                    if direction_key(d) == chosen.get("direction")
-                ),
-                None,
-            ),
-            department=(
-                self._department_condition(self._departments[department]) if department else None
-            ),
-            fiscal_year=int(chosen["year"]) if "year" in chosen else None,
-        )
+    def keyword_matches(self) -> KeywordMatches | None:
+        """The plan's statuses matching the keyword alone, whatever the other filters."""
+        results = self.search_results()
+        return results.matches if results is not None else None
 
-    def department_conditions(self) -> list[DepartmentCondition]:
-        """Each department option as a condition, in the options' order."""
-        return [self._department_condition(d) for d in self.options.departments]
-
-    def _department_condition(self, department: Department) -> DepartmentCondition:
-        return DepartmentCondition(
-            department=department.pk,
-            predecessors=tuple(
-                (link.predecessor_id, link.effective_fiscal_year)
-                for link in self.options.predecessor_links.get(department.pk, [])
-            ),
+    def conditions(self) -> search.Conditions:
+        """Every filter with options, as the search index answers it, with the
+        chosen option of each in force."""
+        chosen = self.form.cleaned_data
+        return search.Conditions(
+            tuple(f.for_search(chosen.get(name)) for name, f in self.facet_filters.items())
         )
 
     def queryset_without(self, excluded: str) -> QuerySet:

@@ -149,6 +149,38 @@ class DepartmentSuccession(models.Model):
         return f"{self.predecessor} → {self.successor} ({self.effective_fiscal_year})"
 
 
+class DepartmentCoverage(models.Model):
+    """Whose entries count as a department's, from which fiscal year: the one
+    statement of the rule "a predecessor's entries count for its successor
+    from the year it took over".
+
+    Every department covers itself from the start (``first_fiscal_year`` 0),
+    and a successor covers its predecessor from the reorganisation's year
+    (``DepartmentSuccession``). A status counts as a department's when one of
+    the departments listed on it is covered by that department in the
+    status's year. The filter, its facet counts (in the database and in the
+    search index) and the department page all read this.
+
+    A view of ``Department`` and ``DepartmentSuccession`` (migration 0006),
+    so it is in step with them in the very transaction that changes them,
+    whoever writes them."""
+
+    id = models.BigIntegerField(primary_key=True)
+    """The succession's id; minus the department's own id for its row."""
+    department = models.ForeignKey(Department, on_delete=models.DO_NOTHING, related_name="coverage")
+    covered = models.ForeignKey(Department, on_delete=models.DO_NOTHING, related_name="covered_by")
+    first_fiscal_year = models.PositiveSmallIntegerField("初年度")
+
+    class Meta:
+        managed = False
+        db_table = "reports_departmentcoverage"
+        verbose_name = "担当課の範囲"
+        verbose_name_plural = "担当課の範囲"
+
+    def __str__(self) -> str:
+        return f"{self.department_id} ⊇ {self.covered_id} ({self.first_fiscal_year})"
+
+
 class ImportRun(models.Model):
     """取り込み記録: one run of the importer over one file, and what it did."""
 
@@ -204,7 +236,7 @@ class AnnualStatus(models.Model):
         ]
         indexes = [
             # Lets a plan's years be listed by skipping from year to year
-            # (``reports.selectors.plan_fiscal_years``) instead of reading every status.
+            # (``reports.selectors.plans.plan_fiscal_years``) instead of reading every status.
             models.Index(fields=["fiscal_year"], name="annual_status_fiscal_year"),
         ]
 
@@ -293,10 +325,10 @@ class StatusSearchDocument(models.Model):
 class SearchBlock(models.Model):
     """What each position of one block of a plan's search index stands for.
 
-    A block holds ``reports.search_index.BLOCK_SIZE`` consecutive ordinals. Its
+    A block holds ``reports.search.layout.BLOCK_SIZE`` consecutive ordinals. Its
     columns are packed arrays: per position the status, its fiscal year,
     project number, goal, direction and document length
-    (``reports.search_index.STATUS_COLUMNS``); per department link the
+    (``reports.search.layout.STATUS_COLUMNS``); per department link the
     position and the department (``DEPARTMENT_LINK``).
     Derived data, rewritten with the block's postings."""
 
@@ -304,6 +336,8 @@ class SearchBlock(models.Model):
     number = models.PositiveIntegerField()
     version = models.BigIntegerField()
     """New with every rewrite: tells a process that its copy of the columns is old."""
+    format = models.PositiveSmallIntegerField()
+    """The layout's version it was written in (``reports.search.layout.FORMAT``)."""
     statuses = models.BinaryField()
     departments = models.BinaryField()
 
@@ -323,7 +357,7 @@ class SearchPostings(models.Model):
     folded documents) occurs in one block of a plan's search index: for each
     document holding it, the position in the block, how many times it occurs
     and the weight of the heaviest field holding it
-    (``reports.search_index.POSTING``)."""
+    (``reports.search.layout.POSTING``)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
     gram = models.TextField(db_collation="C")

@@ -5,7 +5,8 @@ import django.contrib.postgres.indexes
 import django.db.models.deletion
 from django.db import migrations, models
 
-from reports.search import DOCUMENT_COLUMNS, DocumentTexts, document_fields, grams
+from reports.search.documents import DOCUMENT_COLUMNS, DocumentTexts, document_fields
+from reports.search.text import grams
 
 
 def backfill(apps, schema_editor):

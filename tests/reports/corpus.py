@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from django.db import connection
 
-from importers.search_index import search_documents_rebuild
 from reports.models import (
     AnnualStatus,
     BasicGoal,
@@ -17,6 +16,7 @@ from reports.models import (
     Project,
     StatusDepartment,
 )
+from reports.search.writer import search_documents_rebuild
 
 ALPHABET = (
     "相談支援事業被害者保護啓発研修会市民女性暴力防止周知実施状況担当課"

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from reports.models import AnnualStatus, DepartmentSuccession
-from reports.search import normalise, parse_query, text_matches
+from reports.search.text import normalise, parse_query, text_matches
 from tests.conftest import OLD_NAME_FOR_PROJECT_18
 from tests.reports.html import main_of, parse
 

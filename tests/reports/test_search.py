@@ -8,8 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from importers.search_index import search_documents_rebuild
-from reports import search_index
 from reports.corrections import reading
 from reports.filters import StatusFilter
 from reports.models import (
@@ -21,20 +19,20 @@ from reports.models import (
     StatusDepartment,
     StatusSearchDocument,
 )
-from reports.search import (
+from reports.search import layout as search_index
+from reports.search.documents import field_weight
+from reports.search.engine import Conditions, KeywordMatches
+from reports.search.layout import CHUNK_SIZE, POSTING, IndexedDocument, block_postings
+from reports.search.snippets import highlight, highlight_snippets, snippet_segments
+from reports.search.text import (
     QueryError,
-    field_weight,
     grams,
-    highlight,
-    highlight_snippets,
     normalise,
     normalise_with_map,
     parse_query,
-    snippet_segments,
     text_matches,
 )
-from reports.search_engine import Conditions, KeywordMatches
-from reports.search_index import CHUNK_SIZE, POSTING, IndexedDocument, block_postings
+from reports.search.writer import search_documents_rebuild
 from reports.selectors import plan_statuses, status_filter_options
 from tests.conftest import OLD_NAME_FOR_PROJECT_18
 from tests.reports.corpus import synthetic_plan
@@ -469,7 +467,8 @@ def test_keyword_facets_and_pages_count_as_the_database_does(seeded, import_seed
     combination of the other filters) against the same counts made by the
     database from the filter's queryset, including a department whose
     predecessor is listed in a later year."""
-    from reports.selectors import _facet_counts, _keyword_facet_counts, plan_get
+    from reports.selectors import plan_get
+    from reports.selectors.facets import _facet_counts, _keyword_facet_counts
 
     import_seed_as("平成30年度実施状況", OLD_NAME_FOR_PROJECT_18)
     plan = plan_get(slug="saitama-dv-2")

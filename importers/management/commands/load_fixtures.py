@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from importers.corrections import CorrectionsError, corrections_load
-from importers.search_index import search_documents_repair
+from reports import search
 from reports.models import Plan
 
 
@@ -55,7 +55,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{plan.slug}: {'作成' if created else '確認'}、{len(files)} ファイル"
                 )
-            repaired = search_documents_repair()
+            repaired = search.repair()
             if repaired:
                 self.stdout.write(f"検索索引: 文書のない状況 {repaired} 件を索引に追加")
             try:

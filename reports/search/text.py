@@ -1,4 +1,4 @@
-"""Japanese keyword search: normalisation, query parsing, documents and their grams, snippets.
+"""Japanese keyword search: normalisation, grams and query parsing.
 
 Pure functions, no database. The same ``normalise`` folds the indexed texts
 (``StatusSearchDocument``) and the reader's query, so "contains after
@@ -17,9 +17,6 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
-
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 
 DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d\uff70\u2500\u2501"
 WAVES = "\u301c\uff5e\u223c"
@@ -95,7 +92,7 @@ def normalise(text: str) -> str:
 def grams(text: str) -> list[str]:
     """Every character and every pair of adjacent characters of a folded
     document, none with ``SEPARATOR``: the index's entries
-    (``reports.search_index.block_postings`` finds the same, faster). A query's
+    (``reports.search.layout.block_postings`` finds the same, faster). A query's
     grams are all in the entries of any text that contains it. In no particular order."""
     found = set(text)
     found.update(map(operator.add, text, text[1:]))
@@ -161,157 +158,3 @@ def parse_query(text: str) -> SearchQuery:
 def text_matches(folded: str, query: SearchQuery) -> bool:
     """The definition the index must agree with: every term in, no excluded term in."""
     return all(t in folded for t in query.include) and not any(t in folded for t in query.exclude)
-
-
-# Highlighting.
-
-SNIPPET_CONTEXT = 30
-"""Characters shown either side of a match."""
-
-
-def match_spans(text: str, terms: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
-    """Where the terms occur in ``text`` (original positions), merged and in order."""
-    folded, spans = normalise_with_map(text)
-    found: list[tuple[int, int]] = []
-    for term in terms:
-        start = folded.find(term)
-        while start != -1:
-            end = start + len(term)
-            found.append((spans[start][0], spans[end - 1][1]))
-            start = folded.find(term, start + 1)
-    found.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in found:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-Segment = tuple[str, bool]
-"""A piece of original text and whether it is a match: the API's form of a snippet."""
-
-
-def snippet_segments(
-    text: str, query: SearchQuery, *, context: int = SNIPPET_CONTEXT
-) -> list[list[Segment]]:
-    """Snippets of ``text`` around each match; matches close together share one."""
-    spans = match_spans(text, query.include)
-    windows: list[tuple[int, int, list[tuple[int, int]]]] = []
-    for start, end in spans:
-        low, high = max(0, start - context), min(len(text), end + context)
-        if windows and low <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], high, [*windows[-1][2], (start, end)])
-        else:
-            windows.append((low, high, [(start, end)]))
-    snippets = []
-    for low, high, marks in windows:
-        pieces: list[Segment] = []
-        position = low
-        for start, end in marks:
-            if start > position:
-                pieces.append((text[position:start], False))
-            pieces.append((text[start:end], True))
-            position = end
-        if position < high:
-            pieces.append((text[position:high], False))
-        if low > 0:
-            pieces.insert(0, ("…", False))
-        if high < len(text):
-            pieces.append(("…", False))
-        snippets.append(pieces)
-    return snippets
-
-
-def segments_html(segments: list[Segment]) -> SafeString:
-    """Escaped text with each match in ``<mark>``."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html("<mark>{}</mark>", piece) if matched else piece,)
-            for piece, matched in segments
-        ),
-    )
-
-
-def highlight_snippets(text: str, query: SearchQuery) -> list[SafeString]:
-    """HTML snippets around each match of ``query`` in ``text``."""
-    return [segments_html(s) for s in snippet_segments(text, query)]
-
-
-def highlight(text: str, query: SearchQuery) -> SafeString:
-    """The whole of ``text`` (a short one, such as a project name) with its matches marked."""
-    pieces: list[Segment] = []
-    position = 0
-    for start, end in match_spans(text, query.include):
-        if start > position:
-            pieces.append((text[position:start], False))
-        pieces.append((text[start:end], True))
-        position = end
-    if position < len(text):
-        pieces.append((text[position:], False))
-    return segments_html(pieces)
-
-
-# Documents.
-
-
-Readings = str | tuple[str, ...]
-"""A field as published, or as published followed by its corrected readings."""
-
-
-@dataclass(frozen=True)
-class DocumentTexts:
-    """A status's searchable texts as published, with the corrected readings."""
-
-    name: Readings
-    content: Readings
-    status: Readings
-    departments: tuple[str, ...]
-
-
-def _fold_readings(readings: Readings) -> str:
-    """Each reading folded on its own and joined by ``SEPARATOR``, so a match
-    never spans the published and the corrected text."""
-    if isinstance(readings, str):
-        return normalise(readings)
-    return SEPARATOR.join(normalise(r) for r in readings)
-
-
-DOCUMENT_COLUMNS = ("text", "length", "name_end", "content_end", "status_end")
-"""The columns of ``StatusSearchDocument`` that ``document_fields`` fills, in order."""
-
-
-def document_fields(texts: DocumentTexts) -> dict[str, object]:
-    """The folded text of a status's search document and where each field ends."""
-    name = _fold_readings(texts.name)
-    content = _fold_readings(texts.content)
-    status = _fold_readings(texts.status)
-    departments = SEPARATOR.join(normalise(d) for d in texts.departments)
-    text = SEPARATOR.join([name, content, status, departments])
-    name_end = len(name)
-    content_end = name_end + 1 + len(content)
-    return {
-        "text": text,
-        "length": len(text),
-        "name_end": name_end,
-        "content_end": content_end,
-        "status_end": content_end + 1 + len(status),
-    }
-
-
-def field_weight(text: str, name_end: int, content_end: int, status_end: int, term: str) -> int:
-    """The weight of ``term`` in a document: that of the heaviest field holding it
-    (the database computes the same from the first occurrence, ``strpos``)."""
-    position = text.find(term) + 1
-    if position == 0:
-        return 0
-    if position <= name_end:
-        return 8
-    if position <= content_end:
-        return 4
-    if position <= status_end:
-        return 2
-    return 1

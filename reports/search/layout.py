@@ -12,6 +12,11 @@ counts, facets and the order of results need no other read.
 Why blocks: an import rewrites only the blocks of the documents it changed
 (a new year's documents are appended, so usually one or two), and a gram's
 postings for a whole plan are one indexed read of a row per block.
+
+Each block records the ``FORMAT`` it was written in. A change to anything
+stored (these layouts, the documents' folding or joining) raises ``FORMAT``
+and comes with a migration that rebuilds the index (as 0005 does); until
+then, a block of another format is not read, and ``manage.py check`` says so.
 """
 
 from collections.abc import Iterable
@@ -19,7 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reports.search import SEPARATOR
+from reports.search.text import SEPARATOR
+
+FORMAT = 1
+"""The version of what the index stores, recorded in each block
+(``SearchBlock.format``)."""
 
 BLOCK_SIZE = 8192
 """Documents per block; at most 65,536 (positions are two bytes)."""
@@ -37,7 +46,8 @@ STATUS_COLUMNS = np.dtype(
         ("length", "<i4"),
     ]
 )
-"""What a position of a block stands for; ``status`` 0 where no document is."""
+"""What a position of a block stands for; ``status`` 0 where no document is.
+Each column's source is in ``reports.search.writer.BLOCK_COLUMNS``."""
 
 DEPARTMENT_LINK = np.dtype([("offset", "<u2"), ("department", "<i4")])
 """A department listed for the status at ``offset``, in published order."""

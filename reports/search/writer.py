@@ -1,6 +1,6 @@
 """Writes the search documents (``StatusSearchDocument``) of given statuses
 and the blocks of the search index that hold them (``SearchBlock``,
-``SearchPostings``; layout in ``reports.search_index``).
+``SearchPostings``; layout in ``reports.search.layout``).
 
 Called by the loader inside its transaction, after statuses and their
 department links are written, so a document never describes an old text.
@@ -14,7 +14,6 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.models import Model
 
-from reports import search_index
 from reports.corrections import applicable, reading
 from reports.models import (
     AnnualStatus,
@@ -24,8 +23,9 @@ from reports.models import (
     StatusDepartment,
     StatusSearchDocument,
 )
-from reports.search import DOCUMENT_COLUMNS, DocumentTexts, Readings, document_fields
-from reports.search_index import (
+from reports.search import layout
+from reports.search.documents import DOCUMENT_COLUMNS, DocumentTexts, Readings, document_fields
+from reports.search.layout import (
     DEPARTMENT_LINK,
     STATUS_COLUMNS,
     IndexedDocument,
@@ -103,24 +103,101 @@ def search_documents_rebuild(*, status_ids: Iterable[int]) -> int:
     Runs in the caller's transaction when there is one (the loader's), and is
     atomic on its own too: a status's document and its postings are never half
     rewritten. A status keeps its position in the index; a new one is appended
-    to its plan's last block."""
+    to its plan's last block; one since deleted is taken out."""
     ids = sorted(set(status_ids))
     written = 0
     touched: set[tuple[int, int]] = set()
     next_ordinals: dict[int, int] = {}
+    gone: set[int] = set()
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(ids), BATCH_SIZE):
-            written += _rewrite(cursor, ids[start : start + BATCH_SIZE], next_ordinals, touched)
+            written += _rewrite(
+                cursor, ids[start : start + BATCH_SIZE], next_ordinals, touched, gone
+            )
+        if gone:
+            touched |= _blocks_listing(cursor, gone)
         for plan_id, number in sorted(touched):
             search_block_rebuild(cursor, plan_id=plan_id, number=number)
     return written
 
 
+def search_documents_remove(*, status_ids: Iterable[int]) -> None:
+    """Take statuses out of the index: delete their documents and rewrite the
+    blocks that held them.
+
+    In the caller's transaction, before or after the statuses are deleted: a
+    status deleted first took its document with it (the cascade), and the
+    blocks that still list it are then found from their own columns."""
+    ids = sorted(set(status_ids))
+    with transaction.atomic(), connection.cursor() as cursor:
+        documents = StatusSearchDocument.objects.filter(status_id__in=ids)
+        found = list(documents.values_list("status_id", "plan_id", "ordinal"))
+        touched = {(plan_id, ordinal // layout.BLOCK_SIZE) for _, plan_id, ordinal in found}
+        gone = set(ids) - {status_id for status_id, _, _ in found}
+        if gone:
+            touched |= _blocks_listing(cursor, gone)
+        documents.delete()
+        for plan_id, number in sorted(touched):
+            search_block_rebuild(cursor, plan_id=plan_id, number=number)
+
+
+def _blocks_listing(cursor, status_ids: set[int]) -> set[tuple[int, int]]:
+    """The blocks whose columns list one of ``status_ids``. Reads every block's
+    columns (about 22 bytes a status): only a deletion or a repair needs it."""
+    wanted = np.fromiter(status_ids, dtype=np.int64, count=len(status_ids))
+    cursor.execute("SELECT plan_id, number, statuses FROM reports_searchblock")
+    return {
+        (plan_id, number)
+        for plan_id, number, packed in cursor.fetchall()
+        if np.isin(np.frombuffer(packed, dtype=STATUS_COLUMNS)["status"], wanted).any()
+    }
+
+
 def search_documents_repair() -> int:
     """Write the documents of statuses that have none (after the index's
-    tables were recreated by a migration); return how many."""
+    tables were recreated by a migration) and of those in blocks of another
+    format (``layout.FORMAT``), and rewrite the blocks that still list a status
+    deleted without ``search_documents_remove``; return how many documents
+    were written."""
     missing = AnnualStatus.objects.filter(search_document__isnull=True).values_list("pk", flat=True)
-    return search_documents_rebuild(status_ids=list(missing))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.status_id FROM reports_statussearchdocument d"
+            " JOIN reports_searchblock b ON b.plan_id = d.plan_id AND b.number = d.ordinal / %s"
+            " WHERE b.format <> %s",
+            [layout.BLOCK_SIZE, layout.FORMAT],
+        )
+        stale = [status_id for (status_id,) in cursor.fetchall()]
+    written = search_documents_rebuild(status_ids=[*missing, *stale])
+    with transaction.atomic(), connection.cursor() as cursor:
+        for plan_id, number in sorted(_blocks_out_of_step(cursor)):
+            search_block_rebuild(cursor, plan_id=plan_id, number=number)
+    return written
+
+
+def _blocks_out_of_step(cursor) -> set[tuple[int, int]]:
+    """The blocks whose columns do not list exactly the statuses of their
+    documents (a status deleted without ``search_documents_remove``), and the
+    blocks missing for documents that have one."""
+    size = layout.BLOCK_SIZE
+    cursor.execute(
+        "SELECT plan_id, ordinal / %s, array_agg(ordinal %% %s ORDER BY ordinal),"
+        " array_agg(status_id ORDER BY ordinal)"
+        " FROM reports_statussearchdocument GROUP BY 1, 2",
+        [size, size],
+    )
+    documents = {(plan_id, number): (offsets, ids) for plan_id, number, offsets, ids in cursor}
+    cursor.execute("SELECT plan_id, number, statuses FROM reports_searchblock")
+    listed = {}
+    for plan_id, number, packed in cursor.fetchall():
+        statuses = np.frombuffer(packed, dtype=STATUS_COLUMNS)["status"]
+        offsets = np.flatnonzero(statuses)
+        listed[(plan_id, number)] = (offsets.tolist(), statuses[offsets].tolist())
+    return {
+        block
+        for block in documents.keys() | listed.keys()
+        if documents.get(block) != listed.get(block)
+    }
 
 
 def _next_ordinals(cursor, plan_ids: set[int], next_ordinals: dict[int, int]) -> None:
@@ -145,11 +222,17 @@ def _rewrite(
     status_ids: list[int],
     next_ordinals: dict[int, int],
     touched: set[tuple[int, int]],
+    gone: set[int],
 ) -> int:
     texts = status_document_texts(status_ids)
+    gone.update(set(status_ids) - texts.keys())
     _next_ordinals(cursor, {t.plan_id for t in texts.values()}, next_ordinals)
     documents = StatusSearchDocument.objects.filter(status_id__in=status_ids)
-    ordinals = dict(documents.values_list("status_id", "ordinal"))
+    ordinals = {}
+    for status_id, plan_id, ordinal in documents.values_list("status_id", "plan_id", "ordinal"):
+        ordinals[status_id] = ordinal
+        # Also the blocks of statuses deleted since: they no longer hold them.
+        touched.add((plan_id, ordinal // layout.BLOCK_SIZE))
     documents.delete()
     with cursor.cursor.copy(_copy_sql(StatusSearchDocument, DOCUMENT_COPY_COLUMNS)) as copy:
         for pk, found in texts.items():
@@ -160,15 +243,25 @@ def _rewrite(
                 next_ordinals[plan_id] += 1
             fields = document_fields(found.texts)
             copy.write_row([pk, plan_id, ordinal, *(fields[c] for c in DOCUMENT_COLUMNS)])
-            touched.add((plan_id, ordinal // search_index.BLOCK_SIZE))
+            touched.add((plan_id, ordinal // layout.BLOCK_SIZE))
     return len(texts)
 
 
 DOCUMENT_COPY_COLUMNS = ("plan_id", "ordinal", *DOCUMENT_COLUMNS)
 
-_BLOCK_DOCUMENTS = """
-SELECT d.ordinal, d.status_id, d.text, d.name_end, d.content_end, d.status_end, d.length,
-       s.fiscal_year, p.number, pd.goal_id, p.direction_id
+BLOCK_COLUMNS = {
+    "status": "d.status_id",
+    "fiscal_year": "s.fiscal_year",
+    "project_number": "p.number",
+    "goal": "pd.goal_id",
+    "direction": "p.direction_id",
+    "length": "d.length",
+}
+"""Where each of a block's columns (``layout.STATUS_COLUMNS``) comes from."""
+assert tuple(BLOCK_COLUMNS) == STATUS_COLUMNS.names
+
+_BLOCK_DOCUMENTS = f"""
+SELECT d.ordinal, d.text, d.name_end, d.content_end, d.status_end, {", ".join(BLOCK_COLUMNS.values())}
 FROM reports_statussearchdocument d
 JOIN reports_annualstatus s ON s.id = d.status_id
 JOIN reports_project p ON p.id = s.project_id
@@ -188,8 +281,8 @@ ORDER BY d.ordinal, sd.position
 
 def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
     """Rewrite one block of a plan's index from the documents now in it."""
-    first = number * search_index.BLOCK_SIZE
-    bounds = [plan_id, first, first + search_index.BLOCK_SIZE]
+    first = number * layout.BLOCK_SIZE
+    bounds = [plan_id, first, first + layout.BLOCK_SIZE]
     cursor.execute(_BLOCK_DOCUMENTS, bounds)
     rows = cursor.fetchall()
     cursor.execute(_BLOCK_DEPARTMENTS, bounds)
@@ -198,9 +291,9 @@ def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
     SearchPostings.objects.filter(plan_id=plan_id, block=number).delete()
     if not rows:
         return
-    statuses = np.zeros(search_index.BLOCK_SIZE, dtype=STATUS_COLUMNS)
-    for ordinal, status_id, _, _, _, _, length, year, project_number, goal, direction in rows:
-        statuses[ordinal - first] = (status_id, year, project_number, goal, direction, length)
+    statuses = np.zeros(layout.BLOCK_SIZE, dtype=STATUS_COLUMNS)
+    for ordinal, _, _, _, _, *columns in rows:
+        statuses[ordinal - first] = tuple(columns)
     departments = np.array(
         [(ordinal - first, department) for ordinal, department in links], dtype=DEPARTMENT_LINK
     )
@@ -208,12 +301,13 @@ def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
         plan_id=plan_id,
         number=number,
         version=secrets.randbits(62),
+        format=layout.FORMAT,
         statuses=statuses.tobytes(),
         departments=departments.tobytes(),
     )
     postings = block_postings(
         IndexedDocument(ordinal - first, text, name_end, content_end, status_end)
-        for ordinal, _, text, name_end, content_end, status_end, *_ in rows
+        for ordinal, text, name_end, content_end, status_end, *_ in rows
     )
     with cursor.cursor.copy(
         "COPY reports_searchpostings (plan_id, block, gram, postings) FROM STDIN (FORMAT BINARY)"

@@ -1,0 +1,62 @@
+"""Reads for the pages, the API and the downloads. Each selector owns its
+joins, so a page's query count stays the same whatever the size of the data.
+
+- ``plans``: the plan, its goals, directions, projects, fiscal years and imports;
+- ``departments``: the department index and a department's statuses;
+- ``statuses``: the filter page's FilterSet (with the plan's options) and a page of results;
+- ``facets``: the filter page's facet counts and active filters;
+- ``api_lists``: the JSON API's lists;
+- ``prefetches``: what several of them load with a status or a department.
+"""
+
+from reports.selectors.api_lists import api_departments, api_directions, api_goals, api_projects
+from reports.selectors.departments import department_get, department_list, department_statuses
+from reports.selectors.facets import status_active_filters, status_facets
+from reports.selectors.plans import (
+    direction_get,
+    fiscal_year_table,
+    goal_get,
+    import_run_list,
+    plan_fiscal_years,
+    plan_get,
+    plan_goals_tree,
+    plan_list,
+    project_get,
+)
+from reports.selectors.statuses import (
+    PageNumberError,
+    all_statuses,
+    plan_status_filter,
+    plan_statuses,
+    ranked_status_values,
+    status_filter_options,
+    status_search_page,
+)
+
+__all__ = [
+    "PageNumberError",
+    "all_statuses",
+    "api_departments",
+    "api_directions",
+    "api_goals",
+    "api_projects",
+    "department_get",
+    "department_list",
+    "department_statuses",
+    "direction_get",
+    "fiscal_year_table",
+    "goal_get",
+    "import_run_list",
+    "plan_fiscal_years",
+    "plan_get",
+    "plan_goals_tree",
+    "plan_list",
+    "plan_status_filter",
+    "plan_statuses",
+    "project_get",
+    "ranked_status_values",
+    "status_active_filters",
+    "status_facets",
+    "status_filter_options",
+    "status_search_page",
+]

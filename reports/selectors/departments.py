@@ -1,0 +1,84 @@
+"""Reads for the department pages: every department, and one with its statuses and those of its predecessors."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from reports.filters import counted_as
+from reports.models import AnnualStatus, Department, Plan
+from reports.selectors.prefetches import (
+    corrections_prefetch,
+    statuses_with_departments,
+    succession_prefetches,
+)
+
+
+def department_list() -> list[Department]:
+    """Every department with its counts and its predecessor and successor links."""
+    return list(
+        Department.objects.order_by("kind", "name")
+        .annotate(
+            status_count=Count("statuses", distinct=True),
+            project_count=Count("statuses__project", distinct=True),
+        )
+        .prefetch_related(*succession_prefetches())
+    )
+
+
+def department_get(*, name: str) -> Department:
+    if "\x00" in name:
+        # PostgreSQL text cannot hold NUL, so no department has it in its name.
+        raise Http404("no such department")
+    return get_object_or_404(
+        Department.objects.prefetch_related(*succession_prefetches()),
+        name=name,
+    )
+
+
+@dataclass
+class DepartmentEntry:
+    """A status on a department's page; ``listed_as`` is the predecessor it was listed under."""
+
+    status: AnnualStatus
+    listed_as: Department | None = None
+
+
+@dataclass
+class DepartmentYear:
+    fiscal_year: int
+    entries: list[DepartmentEntry] = field(default_factory=list)
+
+
+@dataclass
+class DepartmentPlan:
+    plan: Plan
+    years: list[DepartmentYear] = field(default_factory=list)
+
+
+def department_statuses(*, department: Department) -> list[DepartmentPlan]:
+    """Every status of the department and its predecessors, by plan and year (newest first)."""
+    links = list(department.predecessor_links.all())
+    statuses = list(
+        statuses_with_departments()
+        .filter(counted_as(department.pk))
+        .select_related("project__plan")
+        .prefetch_related(corrections_prefetch("project__corrections"))
+        .order_by("project__plan__slug", "-fiscal_year", "project__number")
+    )
+    predecessors = {link.predecessor_id: link for link in links}
+    plans: list[DepartmentPlan] = []
+    for status in statuses:
+        plan = status.project.plan
+        if not plans or plans[-1].plan.pk != plan.pk:
+            plans.append(DepartmentPlan(plan=plan))
+        years = plans[-1].years
+        if not years or years[-1].fiscal_year != status.fiscal_year:
+            years.append(DepartmentYear(fiscal_year=status.fiscal_year))
+        listed = [link.department for link in status.department_links]
+        listed_as = None
+        if all(d.pk != department.pk for d in listed):
+            listed_as = next(d for d in listed if d.pk in predecessors)
+        years[-1].entries.append(DepartmentEntry(status=status, listed_as=listed_as))
+    return plans

@@ -1,0 +1,181 @@
+"""Reads for the plan's pages: the plan, its goals, directions, projects and years, and its imports."""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from reports.models import (
+    AnnualStatus,
+    BasicGoal,
+    ImportRun,
+    Plan,
+    PolicyDirection,
+    Project,
+)
+from reports.selectors.prefetches import corrections_prefetch, statuses_with_departments
+
+
+def plan_list() -> QuerySet[Plan]:
+    return Plan.objects.annotate(project_count=Count("projects", distinct=True)).order_by("slug")
+
+
+def plan_get(*, slug: str) -> Plan:
+    return get_object_or_404(Plan, slug=slug)
+
+
+def plan_goals_tree(*, plan: Plan) -> list[BasicGoal]:
+    """Goals → directions → projects (with their corrections), each with counts, in four queries."""
+    projects = (
+        Project.objects.order_by("number")
+        .annotate(status_count=Count("statuses"))
+        .prefetch_related(corrections_prefetch())
+    )
+    directions = (
+        PolicyDirection.objects.order_by("number")
+        .annotate(project_count=Count("projects"))
+        .prefetch_related(Prefetch("projects", queryset=projects))
+    )
+    return list(
+        BasicGoal.objects.filter(plan=plan)
+        .order_by("number")
+        .annotate(
+            direction_count=Count("directions", distinct=True),
+            project_count=Count("directions__projects", distinct=True),
+        )
+        .prefetch_related(Prefetch("directions", queryset=directions))
+    )
+
+
+_PLAN_YEARS_SQL = """
+WITH RECURSIVE years (fiscal_year) AS (
+    ({newest})
+    UNION ALL
+    SELECT ({newest_before}) FROM years WHERE years.fiscal_year IS NOT NULL
+)
+SELECT fiscal_year FROM years WHERE fiscal_year IS NOT NULL
+"""
+_PLAN_NEWEST_YEAR_SQL = (
+    "SELECT s.fiscal_year FROM {statuses} s JOIN {projects} p ON p.id = s.project_id"
+    " WHERE p.plan_id = %s {before} ORDER BY s.fiscal_year DESC LIMIT 1"
+)
+
+
+def plan_fiscal_years(*, plan: Plan) -> list[int]:
+    """The fiscal years for which the plan has statuses, newest first.
+
+    One query that steps down the fiscal-year index from one year to the next
+    (a loose index scan): a dozen index probes, however many statuses there are."""
+    quote = connection.ops.quote_name
+    tables = {
+        "statuses": quote(AnnualStatus._meta.db_table),
+        "projects": quote(Project._meta.db_table),
+    }
+    sql = _PLAN_YEARS_SQL.format(
+        newest=_PLAN_NEWEST_YEAR_SQL.format(before="", **tables),
+        newest_before=_PLAN_NEWEST_YEAR_SQL.format(
+            before="AND s.fiscal_year < years.fiscal_year", **tables
+        ),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plan.pk, plan.pk])
+        return [year for (year,) in cursor.fetchall()]
+
+
+def goal_get(*, plan: Plan, number: int) -> BasicGoal:
+    """A goal with its directions and their projects, each project with its years."""
+    projects = Project.objects.order_by("number").prefetch_related(
+        Prefetch(
+            "statuses",
+            queryset=AnnualStatus.objects.order_by("-fiscal_year").only(
+                "id", "project_id", "fiscal_year"
+            ),
+        ),
+        corrections_prefetch(),
+    )
+    directions = (
+        PolicyDirection.objects.order_by("number")
+        .annotate(project_count=Count("projects"))
+        .prefetch_related(Prefetch("projects", queryset=projects))
+    )
+    return get_object_or_404(
+        BasicGoal.objects.annotate(
+            project_count=Count("directions__projects", distinct=True)
+        ).prefetch_related(Prefetch("directions", queryset=directions)),
+        plan=plan,
+        number=number,
+    )
+
+
+def direction_get(*, plan: Plan, goal_number: int, number: int) -> PolicyDirection:
+    """A direction with its projects and every year's status of each, newest first."""
+    projects = Project.objects.order_by("number").prefetch_related(
+        Prefetch("statuses", queryset=statuses_with_departments().order_by("-fiscal_year")),
+        corrections_prefetch(),
+    )
+    return get_object_or_404(
+        PolicyDirection.objects.select_related("goal").prefetch_related(
+            Prefetch("projects", queryset=projects)
+        ),
+        goal__plan=plan,
+        goal__number=goal_number,
+        number=number,
+    )
+
+
+def project_get(*, plan: Plan, number: int) -> Project:
+    """A project with every year's status, newest first, with departments and source."""
+    return get_object_or_404(
+        Project.objects.select_related("direction__goal").prefetch_related(
+            Prefetch("statuses", queryset=statuses_with_departments().order_by("-fiscal_year")),
+            corrections_prefetch(),
+        ),
+        plan=plan,
+        number=number,
+    )
+
+
+@dataclass
+class DirectionRows:
+    """One policy direction's rows in a fiscal year's table."""
+
+    direction: PolicyDirection
+    statuses: list[AnnualStatus] = field(default_factory=list)
+
+
+@dataclass
+class GoalRows:
+    goal: BasicGoal
+    directions: list[DirectionRows] = field(default_factory=list)
+
+
+def fiscal_year_table(*, plan: Plan, fiscal_year: int) -> list[GoalRows]:
+    """A year's statuses grouped goal → direction, in the plan's order, as the city prints them."""
+    statuses = list(
+        statuses_with_departments()
+        .filter(project__plan=plan, fiscal_year=fiscal_year)
+        .select_related("project__direction__goal")
+        .prefetch_related(corrections_prefetch("project__corrections"))
+        .order_by(
+            "project__direction__goal__number", "project__direction__number", "project__number"
+        )
+    )
+    if not statuses:
+        raise Http404("この年度の実施状況はありません")
+    goals: list[GoalRows] = []
+    for status in statuses:
+        direction = status.project.direction
+        if not goals or goals[-1].goal.pk != direction.goal_id:
+            goals.append(GoalRows(goal=direction.goal))
+        rows = goals[-1].directions
+        if not rows or rows[-1].direction.pk != direction.pk:
+            rows.append(DirectionRows(direction=direction))
+        rows[-1].statuses.append(status)
+    return goals
+
+
+def import_run_list() -> QuerySet[ImportRun]:
+    """Every import, newest first, with its plan: where the published text came from."""
+    return ImportRun.objects.select_related("plan").order_by("-started_at")
