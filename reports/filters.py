@@ -22,8 +22,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django_filters.constants import EMPTY_VALUES
 
-from reports.eras import fiscal_year_label
 from reports import search
+from reports.eras import fiscal_year_label
 from reports.models import (
     AnnualStatus,
     BasicGoal,
