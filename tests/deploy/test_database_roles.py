@@ -39,12 +39,15 @@ def web_connection() -> psycopg.Connection:
     )
 
 
-def site_tables() -> dict[str, str]:
-    """Every table of the database, with its first column."""
+def site_tables(table_type: str = "BASE TABLE") -> dict[str, str]:
+    """Every table of the database (or view, with ``VIEW``), with its first column."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = 'public' AND ordinal_position = 1 ORDER BY 1"
+            "SELECT c.table_name, c.column_name FROM information_schema.columns c"
+            " JOIN information_schema.tables t USING (table_schema, table_name)"
+            " WHERE c.table_schema = 'public' AND c.ordinal_position = 1"
+            " AND t.table_type = %s ORDER BY 1",
+            [table_type],
         )
         return dict(cursor.fetchall())
 
@@ -52,7 +55,7 @@ def site_tables() -> dict[str, str]:
 @pytest.mark.django_db
 def test_the_web_role_is_not_the_owner_and_reads_every_table():
     assert settings.WEB_DATABASE["USER"] != connection.settings_dict["USER"]
-    tables = site_tables()
+    tables = site_tables() | site_tables("VIEW")
     assert set(tables) >= SITE_TABLES
     with web_connection() as web:
         for table in tables:
@@ -93,6 +96,19 @@ def test_the_web_connection_cannot_write_any_table():
             with pytest.raises(errors.InsufficientPrivilege):
                 web.execute("CREATE TABLE intruder (id integer)")
     assert len(refused) == 6 * len(tables)
+
+
+@pytest.mark.django_db
+def test_the_web_role_holds_no_write_privilege_on_any_view():
+    views = site_tables("VIEW")
+    assert "reports_departmentcoverage" in views
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT view, has_table_privilege(%s, view, 'INSERT, UPDATE, DELETE, TRUNCATE')"
+            " FROM unnest(%s::text[]) AS view",
+            [settings.WEB_DATABASE["USER"], list(views)],
+        )
+        assert dict(cursor.fetchall()) == dict.fromkeys(views, False)
 
 
 def test_gunicorn_and_runserver_connect_as_the_web_role_and_commands_as_the_owner():
