@@ -21,6 +21,7 @@ from django.core.validators import ProhibitNullCharactersValidator, RegexValidat
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.utils import extend_schema_field
 
 from reports import search
 from reports.eras import fiscal_year_label
@@ -133,6 +134,9 @@ class FacetFilter(django_filters.ChoiceFilter):
     def __init__(self, *, key: str | None, search, **kwargs) -> None:
         kwargs.setdefault("empty_label", "すべて")
         super().__init__(**kwargs)
+        # The options are the plan's, known only per request: the OpenAPI
+        # document says what a value is (as shared in a URL: 2, 2-4, 2017).
+        extend_schema_field({"type": "string", "description": self.label})(self)
         self.key = key
         self.search = search
         self.keys: dict[str, object] = {}

@@ -198,11 +198,13 @@ def production_environment(**overrides: str) -> dict[str, str]:
     return {name: interpolate(str(value)) for name, value in app["environment"].items()}
 
 
-def check_deploy(environment: dict[str, str]) -> subprocess.CompletedProcess:
+def check_deploy(
+    environment: dict[str, str], fail_level: str = "WARNING"
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DJANGO_"))}
     env.update(environment)
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", fail_level],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -214,11 +216,14 @@ def test_check_deploy_is_clean_with_the_documented_production_settings():
     environment = production_environment()
     assert environment["DJANGO_SECURE_SSL_REDIRECT"] == "1"
     assert environment["DJANGO_SECURE_HSTS_SECONDS"] == "31536000"
-    clean = check_deploy(environment)
+    clean = check_deploy(environment, fail_level="ERROR")
     assert clean.returncode == 0, clean.stderr
-    # The one silenced check is the CSRF middleware's: the site sets no cookie and
-    # changes nothing on a request (dvplan/settings.py says so where it silences it).
-    assert clean.stdout == "System check identified no issues (1 silenced).\n"
+    # No server named in compose.yaml runs here, so the one thing reported is
+    # that the search index could not be looked at; with the database up, it is
+    # checked too. The one silenced check is the CSRF middleware's: the site sets
+    # no cookie and changes nothing on a request (dvplan/settings.py says so).
+    assert re.findall(r"\((\w+\.\w\d+)\)", clean.stdout + clean.stderr) == ["reports.W002"]
+    assert "System check identified 1 issue (1 silenced)." in clean.stdout + clean.stderr
 
     # Without the HTTPS settings, the same check names what is missing.
     plain = check_deploy(
