@@ -5,12 +5,25 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test.utils import override_settings
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.test.utils import override_settings, setup_databases, teardown_databases
 from pytest_django.live_server_helper import LiveServer
+
+from tests.database import SavedTables
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "saitama_dv2_H29_status.txt"
 SEED_PLAN = "saitama-dv-2"
+BROWSER_TESTS = ROOT / "tests" / "browser"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/browser/ is marked ``browser``: ``-m "not browser"``
+    leaves out the tests that drive Chromium."""
+    for item in items:
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
 
 
 def static_files_as_in_development(storages: dict) -> dict:
@@ -42,10 +55,55 @@ def seed_path() -> Path:
     return SEED
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb):
+    """The test database, made by migrations once per run that uses it.
+
+    Replaces pytest-django's fixture of the same name, which makes it only when
+    a selected test asks for one of pytest-django's database fixtures (db,
+    transactional_db, live_server): the browser tests ask for none, since they
+    share one committed seed (tests/browser/conftest.py), and run alone they
+    would find no test database.
+    """
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        databases = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases={DEFAULT_DB_ALIAS},
+            keepdb=django_db_keepdb,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(databases, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session")
+def saved_seed(django_db_setup, django_db_blocker) -> SavedTables:
+    """The fixtures manifest loaded once per test run, as `make run` loads it,
+    and saved; the transaction that loaded it is rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_fixtures", stdout=StringIO())
+        saved = SavedTables.save()
+        transaction.set_rollback(True)
+    return saved
+
+
+@pytest.fixture(scope="session")
+def saved_empty(django_db_setup, django_db_blocker) -> SavedTables:
+    """The test database as migrations leave it, before any test."""
+    with django_db_blocker.unblock():
+        return SavedTables.save()
+
+
 @pytest.fixture
-def seeded(db):
-    """The database as `make run` leaves it: the fixtures manifest loaded."""
-    call_command("load_fixtures", stdout=StringIO())
+def seeded(db, saved_seed):
+    """The database as `make run` leaves it: the fixtures manifest loaded.
+
+    Written back from the run's one load, inside the test's transaction (or,
+    for a transactional test, committed and flushed afterwards)."""
+    saved_seed.restore()
 
 
 OLD_NAME_FOR_PROJECT_18 = {
@@ -73,12 +131,12 @@ def import_seed_as(seed_path, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def live_server(request) -> Iterator[LiveServer]:
-    """pytest-django's live server, started with the static settings the tests use.
+def live_site(request, django_db_setup) -> Iterator[LiveServer]:
+    """The one live server of the test run, started with the static settings the
+    tests use, and stopped before the test database is dropped.
 
     Its middleware is built once, when the server starts, before any test's
     settings apply; without these, WhiteNoise would look for collected files.
-    pytest-django still gives each test using it a transactional database.
     """
     with override_settings(**static_files_as_in_development(settings.STORAGES)):
         server = LiveServer(
@@ -86,3 +144,12 @@ def live_server(request) -> Iterator[LiveServer]:
         )
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_site) -> LiveServer:
+    """The live server under pytest-django's name: a test that asks for it gets
+    a transactional database (its rows committed, where the server's threads
+    see them, and flushed afterwards). The browser tests share one committed
+    seed instead (tests/browser/conftest.py)."""
+    return live_site
