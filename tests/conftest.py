@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 from django.test.utils import override_settings, setup_databases, teardown_databases
 from pytest_django.live_server_helper import LiveServer
 
@@ -83,11 +83,8 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 def saved_seed(django_db_setup, django_db_blocker) -> SavedTables:
     """The fixtures manifest loaded once per test run, as `make run` loads it,
     and saved; the transaction that loaded it is rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_fixtures", stdout=StringIO())
-        saved = SavedTables.save()
-        transaction.set_rollback(True)
-    return saved
+    with django_db_blocker.unblock():
+        return SavedTables.made_by(lambda: call_command("load_fixtures", stdout=StringIO()))
 
 
 @pytest.fixture(scope="session")
