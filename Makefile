@@ -1,6 +1,7 @@
 # The two commands of the README: `make run` and `make test`.
-# Everything is installed into .venv from requirements.lock; with no
-# DATABASE_URL, a private PostgreSQL under .data/ is started on demand.
+# Everything is installed into .venv from requirements-dev.lock (which includes
+# requirements.lock, the production image's pins); with no DATABASE_URL, a
+# private PostgreSQL under .data/ is started on demand.
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,14 +10,14 @@ PORT ?= 8000
 BIND_HOST ?= 127.0.0.1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run dev serve prepare test test-deps chromium lint format lock clean bench-import bench-export bench-search
+.PHONY: install run dev serve serve-proxied nginx prepare test test-deps chromium lint format lock clean bench-import bench-export bench-search bench-proxy
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet -r requirements-dev.lock
 	touch $@
 
 # Migrate, collect static files and load the sample data: safe to repeat.
@@ -27,9 +28,20 @@ prepare: install
 
 run: prepare serve
 
+# gunicorn alone, on BIND_HOST:PORT (deploy/gunicorn.conf.py).
 serve: install
-	$(VENV)/bin/gunicorn dvplan.wsgi --preload --workers 2 --bind $(BIND_HOST):$(PORT) \
-		--access-logfile - --forwarded-allow-ips "" --no-control-socket
+	GUNICORN_BIND=$(BIND_HOST):$(PORT) $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py dvplan.wsgi
+
+# The production stack on this machine: nginx with deploy/nginx.conf on
+# BIND_HOST:PORT, in front of gunicorn on a unix socket; Ctrl-C stops both.
+serve-proxied: prepare nginx
+	$(PY) deploy/proxy.py serve
+
+# Debian's nginx, installed only when missing (as root, like Chromium below).
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx; \
+	fi
 
 dev: prepare
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -47,7 +59,7 @@ format: install
 # screenshots show real glyphs) and use two checkers from package.json:
 # axe-core and the Nu Html Checker. Chromium is installed only when missing;
 # if it cannot be installed, the run stops here rather than skipping tests.
-test-deps: install chromium node_modules/.installed
+test-deps: install chromium nginx node_modules/.installed
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=ja family 2>/dev/null | grep -q .; then \
@@ -77,12 +89,21 @@ bench-export: install
 bench-search: install
 	$(PY) benchmarks/bench_search.py
 
-# Re-pin requirements.lock from the ranges in pyproject.toml.
+# Through `make serve-proxied`: page latency under 20 slow clients (and straight
+# to gunicorn, for contrast), then the answers and log lines of a database outage.
+bench-proxy: install nginx
+	$(PY) benchmarks/bench_proxy.py
+
+# Re-pin from the ranges in pyproject.toml: requirements.lock holds what the
+# site runs on (the image installs it alone), requirements-dev.lock the rest.
 lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet '.[dev]'
+	.lock-venv/bin/pip install --quiet .
 	.lock-venv/bin/pip freeze --exclude dvplan > requirements.lock
+	.lock-venv/bin/pip install --quiet '.[dev]' -c requirements.lock
+	( echo '-r requirements.lock'; .lock-venv/bin/pip freeze --exclude dvplan \
+		| grep -vxFf requirements.lock ) > requirements-dev.lock
 	rm -rf .lock-venv
 
 clean:

@@ -4,6 +4,11 @@ With no ``DATABASE_URL`` the site runs on a private PostgreSQL under ``.data/``
 (a local machine by definition), and a random secret key is kept there too.
 With ``DATABASE_URL`` set, the site is treated as deployed: it refuses to start
 without ``DJANGO_SECRET_KEY``.
+
+Two database roles (docs/deploying.md): the process that serves the web
+(``dvplan/wsgi.py``, ``manage.py runserver``) connects with ``DATABASE_URL``,
+whose role can only read; every other process (migrations, imports, fixtures,
+the tests) connects with ``DATABASE_OWNER_URL``, the owner of the tables.
 """
 
 from pathlib import Path
@@ -11,22 +16,35 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from dvplan.embedded_db import embedded_database_url, local_secret_key
+from dvplan.embedded_db import embedded_database, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = BASE_DIR / ".data"
 
 env = environ.Env()
+
+DATA_DIR = Path(env.str("DVPLAN_DATA_DIR", default=str(BASE_DIR / ".data"))).resolve()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
+# Set by dvplan/wsgi.py and by `manage.py runserver`, before the settings load.
+SERVES_WEB = env.bool("DVPLAN_SERVES_WEB", default=False)
+
 EMBEDDED_DATABASE = "DATABASE_URL" not in env
 if EMBEDDED_DATABASE:
-    DATABASES = {"default": env.db_url_config(embedded_database_url(DATA_DIR))}
+    _embedded = embedded_database(DATA_DIR)
+    WEB_DATABASE = env.db_url_config(_embedded.reader_url)
+    OWNER_DATABASE = env.db_url_config(_embedded.owner_url)
 else:
-    DATABASES = {"default": env.db("DATABASE_URL")}
+    WEB_DATABASE = env.db("DATABASE_URL")
+    OWNER_DATABASE = (
+        env.db("DATABASE_OWNER_URL") if "DATABASE_OWNER_URL" in env else dict(WEB_DATABASE)
+    )
+DATABASES = {"default": dict(WEB_DATABASE if SERVES_WEB else OWNER_DATABASE)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# An unreachable server answers 503 within seconds rather than holding a worker;
+# a connect_timeout in the URL's query string wins.
+DATABASES["default"]["OPTIONS"] = {"connect_timeout": 5, **DATABASES["default"].get("OPTIONS", {})}
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -41,17 +59,28 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    # Not "rest_framework": its app holds the browsable API's templates and
+    # static files, which this JSON-only API does not use.
+    "drf_spectacular",
     "reports",
     "importers",
+    "dvplan",
 ]
 
+# dvplan/middleware.py says why each of its own sits where it does.
 MIDDLEWARE = [
+    "dvplan.middleware.SecurityHeadersMiddleware",
+    "dvplan.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "dvplan.middleware.ContentSecurityPolicyMiddleware",
+    "dvplan.middleware.DatabaseUnavailableMiddleware",
 ]
+# No CSRF middleware, on purpose: nothing here changes state on a request and
+# the site sets no cookie (docs/safety.md), so there is nothing to forge, and
+# the middleware would only add machinery. `check --deploy` would warn of it.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
 ROOT_URLCONF = "dvplan.urls"
 WSGI_APPLICATION = "dvplan.wsgi.application"
@@ -84,6 +113,29 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# The JSON API (reports/api.py, where its base view sets the pagination, the
+# error bodies and JSON whatever the Accept header): read-only JSON, no sessions
+# or users, the OpenAPI document generated from the views (reports/openapi.py).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_SCHEMA_CLASS": "reports.openapi.ApiSchema",
+    # json.dumps' default separators (", ", ": "), as the JSON downloads use.
+    "COMPACT_JSON": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "計画の実施状況 API",
+    "DESCRIPTION": "自治体の基本計画と事業ごとの年度実施状況（読み取り専用）。"
+    "A read-only API for a city's basic plan and the yearly status of its projects.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
 # Readers may be in danger: nothing about their visit leaves the page.
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -100,6 +152,15 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+# Behind TLS (docs/deploying.md): the proxy says which scheme the reader used, and
+# HTTPS is enforced. All off by default, for a site served over plain HTTP locally.
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+
 # The quick-exit link's destination: a neutral page that says nothing about this site.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.google.com/")
 # Consultation hotlines for the footer (data, not templates).
@@ -114,9 +175,24 @@ DATA_LICENCE = {
     ),
 }
 
+# One line per event. A bad Host header (a scan, or a misdirected client) is
+# logged without its traceback, so the log cannot be flooded on demand. No log
+# line holds a query string: Django names requests by their path.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "dvplan.logs.WithoutTraceback"}},
+    "formatters": {"line": {"format": "{levelname} {name}: {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line"},
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["without_traceback"],
+        },
+    },
+    "loggers": {
+        "django.security": {"handlers": ["console_one_line"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }

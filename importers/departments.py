@@ -5,7 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from importers.eras import UnknownEraError, era_to_western
+from reports.eras import UnknownEraError, era_to_western
 
 # Entries that stand for the whole city government rather than one section.
 WHOLE_GOVERNMENT_NAMES = frozenset({"全庁", "全部局", "全課", "全所属", "全庁的"})

@@ -14,6 +14,7 @@ loader to set on the plan. Pure: no database.
 from dataclasses import dataclass
 
 from importers.readers import SourceRow, SourceTable
+from reports.cells import unneutralise
 
 PLAN_COLUMN = "計画ID"
 PLAN_TITLE_COLUMN = "計画名"
@@ -41,11 +42,6 @@ class ExportedPart:
     source: SourceTable
     plan_fields: PlanFields | None = None
     """None for a download made before the plan's fields were exported."""
-
-
-def unneutralise(text: str) -> str:
-    """The inverse of the exports' formula neutralisation: one leading ``'`` removed."""
-    return text[1:] if text.startswith("'") else text
 
 
 def split_exported(source: SourceTable) -> list[ExportedPart] | None:

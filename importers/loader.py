@@ -1,94 +1,33 @@
-"""The loader: the only writer. One file, one transaction, upserts, an ImportRun.
+"""The loader: one file, one transaction, an ImportRun. The importers' public entry.
 
 ``status_import`` reads, normalises and validates first; only a file with no
 errors reaches the database, and then everything is written or nothing is.
+``exported_import`` does the same for this site's own downloads, a part per
+plan and year. The plan's rows are written by ``importers.writer`` (the only
+writer); what changed is reported with ``importers.changes``.
 """
 
-import difflib
 import gc
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db import transaction
 from django.utils import timezone
 
+from importers.changes import ImportReport
 from importers.exported import PlanFields, split_exported
-from importers.normaliser import StatusTable, normalise
+from importers.normaliser import normalise
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
-from importers.search_index import search_documents_rebuild
 from importers.validator import validate_against_plan
-from reports.models import (
-    AnnualStatus,
-    BasicGoal,
-    Department,
-    DepartmentSuccession,
-    ImportRun,
-    Plan,
-    PolicyDirection,
-    Project,
-    SearchBlock,
-    SearchPostings,
-    StatusDepartment,
-    StatusSearchDocument,
-)
+from importers.writer import TableWriter, plan_for_import
+from reports.models import ImportRun
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(stage, done, total)``: stage ``read`` (total unknown) or ``load``."""
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: str
-    """One of: plan, goal, direction, project, status, department, succession."""
-    action: str
-    """``added`` or ``changed``."""
-    label: str
-    diff: str = ""
-
-    def __str__(self) -> str:
-        verb = {"added": "追加", "changed": "変更"}[self.action]
-        noun = _KIND_LABELS[self.kind]
-        text = f"{noun}を{verb}: {self.label}"
-        return f"{text}\n{self.diff}" if self.diff else text
-
-    def as_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "action": self.action, "label": self.label, "diff": self.diff}
-
-
-_KIND_LABELS = {
-    "plan": "計画",
-    "goal": "基本目標",
-    "direction": "施策の方向",
-    "project": "事業",
-    "status": "実施状況",
-    "department": "担当課",
-    "succession": "組織変更",
-}
-
-
-@dataclass
-class ImportReport:
-    file_name: str
-    plan_slug: str
-    fiscal_year: int
-    row_count: int
-    dry_run: bool
-    changes: list[Change] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    import_run: ImportRun | None = None
-
-    @property
-    def unchanged(self) -> bool:
-        return not self.changes
-
-    def count(self, kind: str, action: str) -> int:
-        return sum(1 for c in self.changes if c.kind == kind and c.action == action)
 
 
 def status_import(
@@ -199,7 +138,7 @@ def _load_source(
         # The file's own errors and those against the plan are listed together,
         # so that one run shows the clerk everything to correct.
         try:
-            plan, plan_changes = _plan_for(table, plan_slug, path, plan_fields)
+            plan, plan_changes = plan_for_import(table, plan_slug, path, plan_fields)
         except ImportProblems as plan_problems:
             raise ImportProblems(problems + plan_problems.problems) from None
         problems += validate_against_plan(table, plan, allow_new_projects=allow_new_projects)
@@ -218,7 +157,7 @@ def _load_source(
             warnings=[p.as_dict() for p in problems],
         )
         total = len(table.projects)
-        writer = _Writer(
+        writer = TableWriter(
             plan,
             table,
             run,
@@ -252,377 +191,3 @@ def _load_source(
 def _raise_on_errors(problems: list[Problem]) -> None:
     if any(p.severity is Severity.ERROR for p in problems):
         raise ImportProblems(problems)
-
-
-def _plan_for(
-    table: StatusTable, slug: str | None, path: Path, plan_fields: PlanFields | None = None
-) -> tuple[Plan, list[Change]]:
-    """The plan to import into; a download's own plan fields (``plan_fields``)
-    are set on it, whether it is new or already there."""
-    if slug is None:
-        plans = list(Plan.objects.select_for_update().order_by("slug")[:2])
-        if len(plans) == 1:
-            return plans[0], []
-        raise ImportProblems(
-            [
-                error(
-                    Place(path.name),
-                    "どの計画に取り込むか --plan で指定してください",
-                    "name the plan to import into with --plan SLUG",
-                    ", ".join(p.slug for p in plans) or None,
-                )
-            ]
-        )
-    plan = Plan.objects.select_for_update().filter(slug=slug).first()
-    if plan is not None and plan_fields is not None:
-        return plan, _set_plan_fields(plan, plan_fields)
-    if plan is not None:
-        if plan.aim or not table.aim:
-            return plan, []
-        plan.aim = table.aim
-        plan.save(update_fields=["aim"])
-        return plan, [Change("plan", "changed", f"{plan.slug} 計画の目標", table.aim)]
-    fields = {"aim": table.aim} if plan_fields is None else asdict(plan_fields)
-    plan = Plan.objects.create(slug=slug, title=plan_title(table.title) or slug, **fields)
-    return plan, [Change("plan", "added", f"{plan.slug} {plan.title}")]
-
-
-def _set_plan_fields(plan: Plan, plan_fields: PlanFields) -> list[Change]:
-    """Set a download's plan fields on an existing plan: a change for each that differs."""
-    changes = []
-    for name, new in asdict(plan_fields).items():
-        old = getattr(plan, name)
-        if old == new:
-            continue
-        setattr(plan, name, new)
-        label = Plan._meta.get_field(name).verbose_name
-        changes.append(
-            Change(
-                "plan",
-                "changed",
-                f"{plan.slug} {label}",
-                text_diff("" if old is None else str(old), "" if new is None else str(new)),
-            )
-        )
-    if changes:
-        plan.save(update_fields=list(asdict(plan_fields)))
-    return changes
-
-
-def plan_title(table_title: str) -> str:
-    """第2次…基本計画の実施状況について → 第2次…基本計画."""
-    for suffix in ("の実施状況について", "の実施状況", "実施状況", "について"):
-        if table_title.endswith(suffix):
-            return table_title[: -len(suffix)].strip()
-    return table_title.strip()
-
-
-def text_diff(old: str, new: str) -> str:
-    """A short line diff for a report; long texts show only the changed lines."""
-    lines = difflib.unified_diff(
-        old.splitlines(), new.splitlines(), "前回", "今回", n=0, lineterm=""
-    )
-    shown = [line for line in lines if not line.startswith(("---", "+++", "@@"))]
-    clipped = [line if len(line) <= 120 else line[:117] + "…" for line in shown[:12]]
-    if len(shown) > 12:
-        clipped.append(f"…（他 {len(shown) - 12} 行）")
-    return "\n".join(clipped)
-
-
-class _Writer:
-    """Compares the table with what the plan holds, then writes the difference in bulk."""
-
-    def __init__(
-        self,
-        plan: Plan,
-        table: StatusTable,
-        run: ImportRun,
-        progress: Callable[[int], None] | None,
-    ) -> None:
-        self.plan = plan
-        self.table = table
-        self.run = run
-        self.progress = progress
-        self.changes: list[Change] = []
-        self.touched_statuses = 0
-        self.touched_status_projects: list[int] = []
-        self.changed_project_numbers: list[int] = []
-
-    def apply(self) -> list[Change]:
-        goals = self._goals()
-        directions = self._directions(goals)
-        departments = self._departments()
-        projects = self._projects(directions)
-        self._statuses(projects, departments)
-        self._search_documents(projects)
-        _analyse()
-        return self.changes
-
-    def _search_documents(self, projects: dict[int, int]) -> None:
-        """Rewrite the search documents of every status whose texts or
-        departments this import changed, including every year of a renamed project."""
-        changed_projects = [projects[number] for number in self.changed_project_numbers]
-        dirty = AnnualStatus.objects.filter(
-            Q(fiscal_year=self.table.fiscal_year, project_id__in=self.touched_status_projects)
-            | Q(project_id__in=changed_projects)
-        )
-        search_documents_rebuild(status_ids=dirty.values_list("pk", flat=True))
-
-    def _goals(self) -> dict[int, BasicGoal]:
-        existing = {g.number: g for g in BasicGoal.objects.filter(plan=self.plan)}
-        for record in self.table.goals:
-            goal = existing.get(record.number)
-            if goal is None:
-                existing[record.number] = BasicGoal.objects.create(
-                    plan=self.plan, number=record.number, title=record.title
-                )
-                self.changes.append(Change("goal", "added", f"{record.number} {record.title}"))
-            elif goal.title != record.title:
-                self.changes.append(
-                    Change(
-                        "goal", "changed", f"{record.number}", text_diff(goal.title, record.title)
-                    )
-                )
-                goal.title = record.title
-                goal.save(update_fields=["title"])
-        return existing
-
-    def _directions(self, goals: dict[int, BasicGoal]) -> dict[tuple[int, int], PolicyDirection]:
-        existing = {
-            (d.goal.number, d.number): d
-            for d in PolicyDirection.objects.filter(goal__plan=self.plan).select_related("goal")
-        }
-        for record in self.table.directions:
-            key = (record.goal_number, record.number)
-            direction = existing.get(key)
-            label = f"{record.goal_number}-{record.number} {record.title}"
-            if direction is None:
-                existing[key] = PolicyDirection.objects.create(
-                    goal=goals[record.goal_number], number=record.number, title=record.title
-                )
-                self.changes.append(Change("direction", "added", label))
-            elif direction.title != record.title:
-                self.changes.append(
-                    Change("direction", "changed", label, text_diff(direction.title, record.title))
-                )
-                direction.title = record.title
-                direction.save(update_fields=["title"])
-        return existing
-
-    def _departments(self) -> dict[str, Department]:
-        wanted: dict[str, bool] = {}
-        links: dict[tuple[str, str], tuple[int, str]] = {}
-        for project in self.table.projects:
-            for entry in project.departments:
-                wanted[entry.name] = entry.is_whole_government
-                if entry.predecessor:
-                    wanted.setdefault(entry.predecessor, False)
-                    assert entry.effective_fiscal_year is not None and entry.note is not None
-                    links[(entry.name, entry.predecessor)] = (
-                        entry.effective_fiscal_year,
-                        entry.note,
-                    )
-        existing = {d.name: d for d in Department.objects.filter(name__in=wanted)}
-        new = [
-            Department(
-                name=name,
-                kind=Department.Kind.WHOLE_GOVERNMENT if whole else Department.Kind.SECTION,
-            )
-            for name, whole in wanted.items()
-            if name not in existing
-        ]
-        for department in Department.objects.bulk_create(new):
-            existing[department.name] = department
-            self.changes.append(Change("department", "added", department.name))
-
-        current = {
-            (s.successor.name, s.predecessor.name): s
-            for s in DepartmentSuccession.objects.filter(
-                successor__name__in=[k[0] for k in links]
-            ).select_related("successor", "predecessor")
-        }
-        for (successor, predecessor), (year, note) in links.items():
-            link = current.get((successor, predecessor))
-            label = f"{predecessor} → {successor}（{year}年度から）"
-            if link is None:
-                DepartmentSuccession.objects.create(
-                    successor=existing[successor],
-                    predecessor=existing[predecessor],
-                    effective_fiscal_year=year,
-                    note=note,
-                )
-                self.changes.append(Change("succession", "added", label))
-            elif (link.effective_fiscal_year, link.note) != (year, note):
-                self.changes.append(
-                    Change("succession", "changed", label, text_diff(link.note, note))
-                )
-                link.effective_fiscal_year, link.note = year, note
-                link.save(update_fields=["effective_fiscal_year", "note"])
-        return existing
-
-    def _projects(self, directions: dict[tuple[int, int], PolicyDirection]) -> dict[int, int]:
-        """Add and update projects; return each project number's id."""
-        existing = {p.number: p for p in Project.objects.filter(plan=self.plan)}
-        new: list[tuple[object, ...]] = []
-        changed: list[Project] = []
-        for record in self.table.projects:
-            project = existing.get(record.number)
-            label = f"{record.number} {record.name}"
-            if project is None:
-                direction = directions[(record.goal_number, record.direction_number)]
-                new.append((self.plan.pk, direction.pk, record.number, record.name, record.content))
-                self.changes.append(Change("project", "added", label))
-                continue
-            diffs = []
-            if project.name != record.name:
-                diffs.append(text_diff(project.name, record.name))
-            if project.content != record.content:
-                diffs.append(text_diff(project.content, record.content))
-            if diffs:
-                project.name, project.content = record.name, record.content
-                changed.append(project)
-                self.changed_project_numbers.append(record.number)
-                self.changes.append(Change("project", "changed", label, "\n".join(diffs)))
-        _copy_rows(Project, ["plan", "direction", "number", "name", "content"], new)
-        Project.objects.bulk_update(changed, ["name", "content"], batch_size=2000)
-        return dict(Project.objects.filter(plan=self.plan).values_list("number", "id"))
-
-    def _statuses(self, projects: dict[int, int], departments: dict[str, Department]) -> None:
-        year = self.table.fiscal_year
-        existing = {
-            s.project_id: s
-            for s in AnnualStatus.objects.filter(project__plan=self.plan, fiscal_year=year)
-        }
-        current_departments: dict[int, list[str]] = {}
-        for status_id, name in (
-            StatusDepartment.objects.filter(
-                status__project__plan=self.plan, status__fiscal_year=year
-            )
-            .order_by("status_id", "position")
-            .values_list("status_id", "department__name")
-        ):
-            current_departments.setdefault(status_id, []).append(name)
-
-        new: list[tuple[object, ...]] = []
-        changed: list[AnnualStatus] = []
-        relink: list[int] = []
-        """Project ids whose statuses get their department links written afresh."""
-        wanted_departments: dict[int, list[str]] = {}
-        total = len(self.table.projects)
-        for index, record in enumerate(self.table.projects, start=1):
-            project_id = projects[record.number]
-            names = list(dict.fromkeys(entry.name for entry in record.departments))
-            wanted_departments[project_id] = names
-            status = existing.get(project_id)
-            label = f"{record.number} {record.name}（{year}年度）"
-            if status is None:
-                new.append(
-                    (
-                        project_id,
-                        year,
-                        record.status_text,
-                        record.departments_text,
-                        record.place.row or 0,
-                        self.run.pk,
-                    )
-                )
-                relink.append(project_id)
-                self.changes.append(Change("status", "added", label))
-            else:
-                diffs = []
-                if status.status_text != record.status_text:
-                    diffs.append(text_diff(status.status_text, record.status_text))
-                if status.departments_text != record.departments_text:
-                    diffs.append(text_diff(status.departments_text, record.departments_text))
-                if diffs:
-                    self.changes.append(Change("status", "changed", label, "\n".join(diffs)))
-                if diffs or status.source_row != record.place.row:
-                    status.status_text = record.status_text
-                    status.departments_text = record.departments_text
-                    status.source_row = record.place.row or 0
-                    status.import_run = self.run
-                    changed.append(status)
-                if current_departments.get(status.pk, []) != names:
-                    relink.append(project_id)
-            if self.progress is not None and (index % 1000 == 0 or index == total):
-                self.progress(index)
-
-        _copy_rows(
-            AnnualStatus,
-            [
-                "project",
-                "fiscal_year",
-                "status_text",
-                "departments_text",
-                "source_row",
-                "import_run",
-            ],
-            new,
-        )
-        AnnualStatus.objects.bulk_update(
-            changed,
-            ["status_text", "departments_text", "source_row", "import_run"],
-            batch_size=2000,
-        )
-        if relink:
-            status_ids = dict(
-                AnnualStatus.objects.filter(project__plan=self.plan, fiscal_year=year).values_list(
-                    "project_id", "id"
-                )
-            )
-            StatusDepartment.objects.filter(
-                status__project__plan=self.plan,
-                status__fiscal_year=year,
-                status__project_id__in=[pid for pid in relink if pid in existing],
-            ).delete()
-            _copy_rows(
-                StatusDepartment,
-                ["status", "department", "position"],
-                (
-                    (status_ids[project_id], departments[name].pk, position)
-                    for project_id in relink
-                    for position, name in enumerate(wanted_departments[project_id], start=1)
-                ),
-            )
-        self.touched_statuses = len(new) + len(changed)
-        self.touched_status_projects = [
-            *(row[0] for row in new),
-            *(status.project_id for status in changed),
-            *relink,
-        ]
-
-
-ANALYSED_MODELS = (
-    Project,
-    AnnualStatus,
-    StatusDepartment,
-    StatusSearchDocument,
-    SearchBlock,
-    SearchPostings,
-)
-
-
-def _analyse() -> None:
-    """Refresh the planner's statistics of the tables an import writes, before
-    the first page reads them: a plan made from the statistics of a much
-    smaller table (before autovacuum gets to it) can be slower by orders of magnitude."""
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in ANALYSED_MODELS)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {tables}")
-
-
-def _copy_rows(model: type[Model], fields: list[str], rows: Iterable[tuple[object, ...]]) -> None:
-    """Insert new rows with PostgreSQL's COPY, inside the loader's transaction.
-
-    A large table adds hundreds of thousands of rows; ``bulk_create`` builds a
-    model instance and an SQL parameter list for each, which took most of an
-    import's time. Ids are read back by natural key afterwards where needed.
-    """
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)

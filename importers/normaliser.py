@@ -23,10 +23,10 @@ from importers.columns import (
     names_project_column,
 )
 from importers.departments import DepartmentEntry, parse_departments
-from importers.eras import UnknownEraError, find_fiscal_year
 from importers.numbering import Numbered, split_number
 from importers.problems import Place, Problem, error
 from importers.readers import SourceRow, SourceTable
+from reports.eras import UnknownEraError, find_fiscal_year
 
 
 @dataclass(frozen=True)
@@ -87,144 +87,181 @@ def normalise(
     source: SourceTable, *, fiscal_year: int | None = None
 ) -> tuple[StatusTable, list[Problem]]:
     """Turn a source table into records, listing every problem with its place."""
-    table = StatusTable(source.file_name, source.file_format)
-    problems: list[Problem] = []
-    columns: dict[str, int] | None = None
-    header_years: set[int] = set()
-    title_years: set[int] = set()
-    sheet_years: set[int] = set()
-    unreadable_year = False
-    blocks: list[_GoalBlock] = []
-    direction_block: DirectionRecord | None = None
-    current_sheet: object = object()
-    sheet_has_title = False
-    sheet_goal: Numbered | None = None
-    placed: list[tuple[int, DirectionRecord, ProjectRecord]] = []
-
+    reading = _Reading(StatusTable(source.file_name, source.file_format))
     for row in source.rows:
-        if row.sheet != current_sheet:
-            # Each sheet has its own header (and perhaps its own title).
-            current_sheet = row.sheet
-            columns = None
-            sheet_has_title = False
-            sheet_goal = None
-            sheet_year = _sheet_year(row.sheet)
-            if sheet_year is not None:
-                sheet_years.add(sheet_year)
-        place = Place(source.file_name, row.sheet, row.number)
+        if row.sheet != reading.sheet:
+            reading.start_sheet(row.sheet)
         if row.is_blank():
             continue
-        found = _header_cells(row, columns)
+        if not reading.read_row(row, Place(source.file_name, row.sheet, row.number)):
+            return reading.table, reading.problems
+    if reading.columns is None and not reading.blocks:
+        reading.problems.append(_no_header_problem(source))
+        return reading.table, reading.problems
+    reading.table.fiscal_year = reading.fiscal_year(fiscal_year, Place(source.file_name))
+    _build_structure(reading.table, reading.blocks, reading.placed, reading.problems)
+    _check_project_numbers(reading.table, reading.problems)
+    return reading.table, reading.problems
+
+
+@dataclass
+class _Reading:
+    """What the normaliser has read of a file so far, row by row: one step a method."""
+
+    table: StatusTable
+    problems: list[Problem] = field(default_factory=list)
+    columns: dict[str, int] | None = None
+    """The current sheet's header: each column's index; None above the header."""
+    header_years: set[int] = field(default_factory=set)
+    title_years: set[int] = field(default_factory=set)
+    sheet_years: set[int] = field(default_factory=set)
+    unreadable_year: bool = False
+    blocks: list[_GoalBlock] = field(default_factory=list)
+    direction_block: DirectionRecord | None = None
+    sheet: object = field(default_factory=object)
+    """The sheet being read (a new object at first, so the first row starts a sheet)."""
+    sheet_has_title: bool = False
+    sheet_goal: Numbered | None = None
+    placed: list[tuple[int, DirectionRecord, ProjectRecord]] = field(default_factory=list)
+    """Each project with the index of its goal block and its direction."""
+
+    def start_sheet(self, sheet: str | None) -> None:
+        """Each sheet has its own header (and perhaps its own title)."""
+        self.sheet = sheet
+        self.columns = None
+        self.sheet_has_title = False
+        self.sheet_goal = None
+        sheet_year = _sheet_year(sheet)
+        if sheet_year is not None:
+            self.sheet_years.add(sheet_year)
+
+    def read_row(self, row: SourceRow, place: Place) -> bool:
+        """Read one non-blank row; False when the file cannot be read further."""
+        found = _header_cells(row, self.columns)
         if is_header(found):
-            missing = missing_columns(found)
-            if sheet_goal is not None:
-                # The sheet's heading names its goal: no goal column is needed.
-                missing = [column for column in missing if column.identifier != "goal"]
-            if missing:
-                problems.append(_missing_columns_problem(row, missing, place))
-                return table, problems
-            columns = found
-            known = len(problems)
-            year = _header_year(row, found, place, problems)
+            return self.read_header(row, found, place)
+        if self.columns is None:
+            self.read_above_header(row)
+        elif not _is_footnote(row):
+            self.read_data_row(row, place)
+        return True
+
+    def read_header(self, row: SourceRow, found: dict[str, int], place: Place) -> bool:
+        missing = missing_columns(found)
+        if self.sheet_goal is not None:
+            # The sheet's heading names its goal: no goal column is needed.
+            missing = [column for column in missing if column.identifier != "goal"]
+        if missing:
+            self.problems.append(_missing_columns_problem(row, missing, place))
+            return False
+        self.columns = found
+        known = len(self.problems)
+        year = _header_year(row, found, place, self.problems)
+        if year is not None:
+            self.header_years.add(year)
+        self.unreadable_year = self.unreadable_year or len(self.problems) > known
+        return True
+
+    def read_above_header(self, row: SourceRow) -> None:
+        """The sheet's title (its first line), a heading naming its goal, or the preamble."""
+        if not self.sheet_has_title:
+            self.sheet_has_title = True
+            year = _title_year(row)
             if year is not None:
-                header_years.add(year)
-            unreadable_year = unreadable_year or len(problems) > known
-            continue
-        if columns is None:
-            if not sheet_has_title:
-                sheet_has_title = True
-                year = _title_year(row)
-                if year is not None:
-                    title_years.add(year)
-            heading = _goal_heading(row)
-            if heading is not None:
-                sheet_goal = heading
-                continue
-            _read_preamble(row, table)
-            continue
-        if _is_footnote(row):
-            continue
+                self.title_years.add(year)
+        heading = _goal_heading(row)
+        if heading is not None:
+            self.sheet_goal = heading
+            return
+        _read_preamble(row, self.table)
 
-        cell = _cells(row, columns)
-        goal_cell = _numbered(cell, "goal") or sheet_goal
-        direction_cell = _numbered(cell, "direction")
-
-        if goal_cell is not None:
-            if goal_cell.number is None:
-                problems.append(
-                    error(
-                        _at(place, columns, _number_or_name(cell, "goal")),
-                        "基本目標の番号が読めません",
-                        "the basic goal has no number",
-                        cell["goal_number"].strip() or cell["goal"],
-                    )
-                )
-            elif not blocks or (
-                blocks[-1].number is not None and blocks[-1].number != goal_cell.number
-            ):
-                blocks.append(_GoalBlock(place))
-                direction_block = None
-                _name_block(blocks[-1], goal_cell)
-            elif blocks[-1].number is None:
-                _name_block(blocks[-1], goal_cell)
-
-        if direction_cell is not None:
-            if direction_cell.number is None:
-                problems.append(
-                    error(
-                        _at(place, columns, _number_or_name(cell, "direction")),
-                        "施策の方向の番号が読めません",
-                        "the policy direction has no number",
-                        cell["direction_number"].strip() or cell["direction"],
-                    )
-                )
-            elif not (
-                direction_block is not None
-                and direction_cell.number == direction_block.number
-                and direction_cell.text in ("", direction_block.title)
-            ):
-                starts_again = (
-                    direction_block is not None and direction_cell.number <= direction_block.number
-                )
-                if not blocks or (starts_again and blocks[-1].directions):
-                    blocks.append(_GoalBlock(place))
-                direction_block = DirectionRecord(
-                    0, direction_cell.number, direction_cell.text, _at(place, columns, "direction")
-                )
-                blocks[-1].directions.append(direction_block)
-
-        project = _project(row, cell, columns, place, problems)
+    def read_data_row(self, row: SourceRow, place: Place) -> None:
+        assert self.columns is not None
+        cell = _cells(row, self.columns)
+        self.read_goal(_numbered(cell, "goal") or self.sheet_goal, cell, place)
+        self.read_direction(_numbered(cell, "direction"), cell, place)
+        project = _project(row, cell, self.columns, place, self.problems)
         if project is None:
-            continue
-        if direction_block is None:
-            problems.append(
+            return
+        if self.direction_block is None:
+            self.problems.append(
                 error(
-                    _at(place, columns, "direction"),
+                    _at(place, self.columns, "direction"),
                     "この事業の施策の方向が分かりません（番号付きの施策の方向が前にありません）",
                     "no numbered policy direction comes before this project",
                     cell["project"],
                 )
             )
-            continue
-        placed.append((len(blocks) - 1, direction_block, project))
+            return
+        self.placed.append((len(self.blocks) - 1, self.direction_block, project))
 
-    if columns is None and not blocks:
-        problems.append(_no_header_problem(source))
-        return table, problems
+    def read_goal(self, goal_cell: Numbered | None, cell: dict[str, str], place: Place) -> None:
+        """A goal label starts a new block when its number differs from the block's,
+        and names the block it sits in when that has no number yet."""
+        if goal_cell is None:
+            return
+        assert self.columns is not None
+        blocks = self.blocks
+        if goal_cell.number is None:
+            self.problems.append(
+                error(
+                    _at(place, self.columns, _number_or_name(cell, "goal")),
+                    "基本目標の番号が読めません",
+                    "the basic goal has no number",
+                    cell["goal_number"].strip() or cell["goal"],
+                )
+            )
+        elif not blocks or (
+            blocks[-1].number is not None and blocks[-1].number != goal_cell.number
+        ):
+            blocks.append(_GoalBlock(place))
+            self.direction_block = None
+            _name_block(blocks[-1], goal_cell)
+        elif blocks[-1].number is None:
+            _name_block(blocks[-1], goal_cell)
 
-    if unreadable_year and fiscal_year is None:
-        # The header names a year in an unknown era: that error already says so.
-        table.fiscal_year = None
-    else:
-        table.fiscal_year = _fiscal_year(
-            fiscal_year,
-            header_years or title_years or sheet_years,
-            Place(source.file_name),
-            problems,
+    def read_direction(
+        self, direction_cell: Numbered | None, cell: dict[str, str], place: Place
+    ) -> None:
+        """A numbered direction starts a new direction unless it repeats the current
+        one (a merged cell carried down); numbers starting again start a new goal block."""
+        if direction_cell is None:
+            return
+        assert self.columns is not None
+        current = self.direction_block
+        if direction_cell.number is None:
+            self.problems.append(
+                error(
+                    _at(place, self.columns, _number_or_name(cell, "direction")),
+                    "施策の方向の番号が読めません",
+                    "the policy direction has no number",
+                    cell["direction_number"].strip() or cell["direction"],
+                )
+            )
+        elif not (
+            current is not None
+            and direction_cell.number == current.number
+            and direction_cell.text in ("", current.title)
+        ):
+            starts_again = current is not None and direction_cell.number <= current.number
+            if not self.blocks or (starts_again and self.blocks[-1].directions):
+                self.blocks.append(_GoalBlock(place))
+            self.direction_block = DirectionRecord(
+                0, direction_cell.number, direction_cell.text, _at(place, self.columns, "direction")
+            )
+            self.blocks[-1].directions.append(self.direction_block)
+
+    def fiscal_year(self, given: int | None, place: Place) -> int | None:
+        """The table's year: from the header, else the title, else the sheet names."""
+        if self.unreadable_year and given is None:
+            # The header names a year in an unknown era: that error already says so.
+            return None
+        return _fiscal_year(
+            given,
+            self.header_years or self.title_years or self.sheet_years,
+            place,
+            self.problems,
         )
-    _build_structure(table, blocks, placed, problems)
-    _check_project_numbers(table, problems)
-    return table, problems
 
 
 def _header_cells(row: SourceRow, columns: dict[str, int] | None) -> dict[str, int]:

@@ -9,7 +9,7 @@ Formula injection: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a
 tab or a carriage return would be run as a formula by a spreadsheet, so it is
 written with a ``'`` in front. A text cell that already begins with ``'`` gets
 one more ``'``, so the scheme is reversible: the importer removes exactly one
-leading ``'`` from every cell of a file in this format (``unneutralise``).
+leading ``'`` from every cell of a file in this format (``reports.cells``).
 """
 
 import csv
@@ -23,7 +23,8 @@ from urllib.parse import quote
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import F, QuerySet
 
-from importers.eras import fiscal_year_label
+from reports.cells import neutralise
+from reports.eras import fiscal_year_label
 from reports.models import AnnualStatus
 
 DEPARTMENT_SEPARATOR = "、"
@@ -32,20 +33,6 @@ would read as the department cell instead of 担当課). The importer splits dep
 cells on it, so no department name can contain it."""
 
 CHUNK_SIZE = 2000
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """``=SUM(A1)`` → ``'=SUM(A1)``; ``'x`` → ``''x``; anything else unchanged."""
-    if text.startswith((*_FORMULA_STARTS, "'")):
-        return "'" + text
-    return text
-
-
-def unneutralise(text: str) -> str:
-    """The inverse of ``neutralise``: one leading ``'`` removed."""
-    return text[1:] if text.startswith("'") else text
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.core.validators import ProhibitNullCharactersValidator, RegexValidat
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from importers.eras import fiscal_year_label
+from reports.eras import fiscal_year_label
 from reports.models import (
     AnnualStatus,
     BasicGoal,

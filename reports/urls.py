@@ -29,17 +29,19 @@ urlpatterns = [
     path("plans/<slug:slug>/years/<int:fiscal_year>/", views.fiscal_year_detail, name="year"),
     path("plans/<slug:slug>/statuses/", views.status_search, name="statuses"),
     # The read-only JSON API.
-    path("api/v1/", api.index, name="api"),
-    path("api/v1/openapi.json", api.openapi, name="api_openapi"),
-    path("api/v1/plans/", api.plan_list, name="api_plans"),
-    path("api/v1/plans/<slug:slug>/", api.plan_detail, name="api_plan"),
-    path("api/v1/plans/<slug:slug>/goals/", api.goal_list, name="api_goals"),
-    path("api/v1/plans/<slug:slug>/directions/", api.direction_list, name="api_directions"),
-    path("api/v1/plans/<slug:slug>/projects/", api.project_list, name="api_projects"),
-    path("api/v1/plans/<slug:slug>/statuses/", api.status_list, name="api_statuses"),
-    path("api/v1/departments/", api.department_list, name="api_departments"),
+    path("api/v1/", api.Index.as_view(), name="api"),
+    path("api/v1/openapi.json", api.OpenApiDocument.as_view(), name="api_openapi"),
+    path("api/v1/plans/", api.PlanList.as_view(), name="api_plans"),
+    path("api/v1/plans/<slug:slug>/", api.PlanDetail.as_view(), name="api_plan"),
+    path("api/v1/plans/<slug:slug>/goals/", api.GoalList.as_view(), name="api_goals"),
+    path(
+        "api/v1/plans/<slug:slug>/directions/", api.DirectionList.as_view(), name="api_directions"
+    ),
+    path("api/v1/plans/<slug:slug>/projects/", api.ProjectList.as_view(), name="api_projects"),
+    path("api/v1/plans/<slug:slug>/statuses/", api.StatusList.as_view(), name="api_statuses"),
+    path("api/v1/departments/", api.DepartmentList.as_view(), name="api_departments"),
     # Anything else under the API is a JSON 404, not the HTML page.
-    re_path(r"^api/", api.not_found),
+    re_path(r"^api/", api.NotFound.as_view()),
 ]
 
 # Downloads: the filter page's statuses (same parameters) and the whole dataset,

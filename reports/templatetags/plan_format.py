@@ -4,8 +4,8 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from importers.eras import fiscal_year_label
 from reports.corrections import Reading, project_reading, status_reading
+from reports.eras import fiscal_year_label
 from reports.exports import EXPORT_FORMATS
 
 register = template.Library()

@@ -1,6 +1,6 @@
 import pytest
 
-from importers.eras import UnknownEraError, era_to_western, find_fiscal_year, fiscal_year_label
+from reports.eras import UnknownEraError, era_to_western, find_fiscal_year, fiscal_year_label
 
 
 @pytest.mark.parametrize(

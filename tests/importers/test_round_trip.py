@@ -14,11 +14,11 @@ import pytest
 from django.core.management.base import CommandError
 from django.test import Client
 
-from importers.exported import split_exported, unneutralise
+from importers.exported import split_exported
 from importers.loader import exported_import
 from importers.problems import ImportProblems
 from importers.readers import SourceRow, SourceTable
-from reports.exports import neutralise
+from reports.cells import neutralise, unneutralise
 from reports.models import (
     AnnualStatus,
     BasicGoal,

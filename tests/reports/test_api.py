@@ -154,3 +154,91 @@ def test_no_server_error_and_every_response_matches_the_schema(case, api_site):
     # Every check but one: filter values are data (a goal number the plan lacks
     # is a documented 400), so a value the schema allows may rightly be refused.
     case.call_and_validate(base_url=api_site, excluded_checks=[positive_data_acceptance])
+
+
+API_PATHS = [
+    "/api/v1/",
+    "/api/v1/openapi.json",
+    "/api/v1/plans/",
+    f"/api/v1/plans/{PLAN}/",
+    f"/api/v1/plans/{PLAN}/goals/",
+    f"/api/v1/plans/{PLAN}/directions/",
+    f"/api/v1/plans/{PLAN}/projects/",
+    f"/api/v1/plans/{PLAN}/statuses/",
+    "/api/v1/departments/",
+    "/api/v2/",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def test_every_other_method_is_a_405_naming_get_and_head(client, seeded, method):
+    for path in API_PATHS:
+        response = client.generic(method, path)
+        assert (response.status_code, response["Allow"], response.content) == (
+            405,
+            "GET, HEAD",
+            b"",
+        ), path
+
+
+@pytest.mark.django_db
+def test_every_answer_is_json_without_cookies_and_with_the_sites_headers(client, seeded):
+    for path in [*API_PATHS, f"/api/v1/plans/{PLAN}/statuses/?goal=99", "/api/v1/plans/x/"]:
+        response = client.get(path, headers={"Accept": "text/html"})
+        assert response["Content-Type"] == "application/json", path
+        assert response.cookies == {} and "Set-Cookie" not in response.headers, path
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Content-Security-Policy"].startswith("default-src 'self';")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "Allow" not in response.headers and "Vary" not in response.headers, path
+    index = client.get("/api/v1/").json()
+    assert index == {
+        "plans": "http://testserver/api/v1/plans/",
+        "departments": "http://testserver/api/v1/departments/",
+        "openapi": "http://testserver/api/v1/openapi.json",
+    }
+
+
+@pytest.mark.django_db
+def test_no_parameter_picks_another_format_or_page_alias(client, seeded):
+    plain = client.get(f"/api/v1/plans/{PLAN}/goals/")
+    for query in ("format=xml", "format=api", "page_size=1"):
+        response = client.get(f"/api/v1/plans/{PLAN}/goals/?{query}")
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["results"] == plain.json()["results"], query
+    for page in ("", "last", "-1", "1.0", "%EF%BC%92"):
+        response = client.get(f"/api/v1/plans/{PLAN}/goals/?page={page}")
+        assert response.status_code == 400, page
+        assert response.json()["error"].startswith("page: 「"), page
+
+
+@pytest.mark.django_db
+def test_every_refused_filter_is_named_in_the_filtersets_order(client, seeded):
+    response = client.get(f"/api/v1/plans/{PLAN}/statuses/?year=1&direction=x&goal=99&page=0")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "goal: 正しく選択してください。 99 は候補にありません。 "
+        "direction: 正しく選択してください。 x は候補にありません。 "
+        "year: 正しく選択してください。 1 は候補にありません。"
+    }
+    unknown_plan = client.get("/api/v1/plans/no-such-plan/statuses/?goal=99")
+    assert (unknown_plan.status_code, unknown_plan.json()) == (
+        404,
+        {"error": "見つかりません / not found"},
+    )
+
+
+@pytest.mark.django_db
+def test_a_keyword_search_pages_keep_the_ranked_order_and_the_snippets(client, seeded, monkeypatch):
+    ranked = client.get(f"/api/v1/plans/{PLAN}/statuses/?q=%E7%9B%B8%E8%AB%87").json()
+    assert ranked["count"] == 33
+    monkeypatch.setattr(api, "PAGE_SIZE", 20)
+    first = client.get(f"/api/v1/plans/{PLAN}/statuses/?q=%E7%9B%B8%E8%AB%87").json()
+    second = client.get(first["next"]).json()
+    assert (
+        first["next"]
+        == f"http://testserver/api/v1/plans/{PLAN}/statuses/?q=%E7%9B%B8%E8%AB%87&page=2"
+    )
+    assert first["results"] + second["results"] == ranked["results"]
+    assert all("<mark>相談</mark>" in str(r["search"]) for r in ranked["results"])

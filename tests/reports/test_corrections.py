@@ -213,9 +213,9 @@ def test_downloads_and_the_api_keep_the_published_text(client, seeded):
     )
 
 
-def test_readme_describes_the_corrections_file_and_its_columns():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Corrections of misreadings", 1)[1].split("\n## ", 1)[0]
+def test_docs_describe_the_corrections_file_and_its_columns():
+    importing = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
+    section = importing.split("## Corrections of misreadings", 1)[1].split("\n## ", 1)[0]
     words = " ".join(section.split())
     assert "`fixtures/corrections.toml`" in section
     for column in ("plan", "fiscal_year", "project", "field", "published", "corrected", "reason"):

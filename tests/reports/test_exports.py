@@ -8,7 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from importers.columns import match_header
-from reports.exports import EXPORT_COLUMNS, neutralise, unneutralise
+from reports.cells import neutralise, unneutralise
+from reports.exports import EXPORT_COLUMNS
 from reports.models import AnnualStatus
 from tests.reports.html import parse
 

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from importers.loader import ImportReport, exported_import, status_import
+from importers.changes import ImportReport
+from importers.loader import exported_import, status_import
 from importers.problems import ImportProblems
 
 _STAGES = {"read": "読み込み", "load": "照合"}
