@@ -10,11 +10,13 @@ from django.test.utils import override_settings, setup_databases, teardown_datab
 from pytest_django.live_server_helper import LiveServer
 
 from tests.database import SavedTables
+from tests.test_make_run import MakeRunInBackground
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "saitama_dv2_H29_status.txt"
 SEED_PLAN = "saitama-dv-2"
 BROWSER_TESTS = ROOT / "tests" / "browser"
+MAKE_RUN_TEST = ROOT / "tests" / "test_make_run.py"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -48,6 +50,20 @@ def _plain_static_storage() -> Iterator[None]:
     collected files' manifest and fail."""
     with override_settings(**static_files_as_in_development(settings.STORAGES)):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def make_run_in_background(request, tmp_path_factory) -> Iterator[MakeRunInBackground | None]:
+    """`make run` twice from a clean copy (tests/test_make_run.py), started as
+    the test run starts when that test is selected, so that its minute or two
+    of installing overlaps the other tests; stopped if the run is cut short."""
+    if not any(item.path == MAKE_RUN_TEST for item in request.session.items):
+        yield None
+        return
+    background = MakeRunInBackground(tmp_path_factory.mktemp("make-run"))
+    background.start()
+    yield background
+    background.stop()
 
 
 @pytest.fixture

@@ -171,8 +171,8 @@ def write_plan(plan: SyntheticPlan, *, index: bool = True) -> "Plan":
     # Imported here, not above: the workbook writer runs without Django set up.
     from django.db import connection, transaction
 
-    from importers.loader import _copy_rows as copy_rows
     from importers.search_index import search_documents_rebuild
+    from reports.bulk import copy_rows
     from reports.models import (
         AnnualStatus,
         BasicGoal,
