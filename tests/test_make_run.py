@@ -110,7 +110,11 @@ def make_run_twice(directory: Path, started_process: Callable[[subprocess.Popen]
     first, _ = _serve_and_fetch(repo, log, started_process)
     stopped_after_first = not pid_file.exists()
     second, _ = _serve_and_fetch(repo, log, started_process)
-    return TwoRuns(first, stopped_after_first, second, not pid_file.exists(), log.read_text())
+    runs = TwoRuns(first, stopped_after_first, second, not pid_file.exists(), log.read_text())
+    # Half a gigabyte, mostly the virtualenv: the next test run would spend
+    # its first seconds deleting it. Kept when a run failed, to look into.
+    shutil.rmtree(repo)
+    return runs
 
 
 class MakeRunInBackground(threading.Thread):
