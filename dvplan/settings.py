@@ -175,6 +175,16 @@ DATA_LICENCE = {
     ),
 }
 
+# Limits on an import file (importers/limits.py, docs/importing.md): far above a
+# real table (a year's is 60–1,000 rows, a few hundred characters a cell), so that
+# only a hostile or broken file meets them, and is refused at once.
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=30_000_000)
+IMPORT_MAX_EXPANDED_BYTES = env.int("IMPORT_MAX_EXPANDED_BYTES", default=200_000_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
+# Excel's own limit for one cell: no cell typed in Excel is longer.
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=32_767)
+
 # One line per event. A bad Host header (a scan, or a misdirected client) is
 # logged without its traceback, so the log cannot be flooded on demand. No log
 # line holds a query string: Django names requests by their path.

@@ -96,8 +96,18 @@ _PROJECT_NAMES = frozenset(next(c for c in COLUMNS if c.identifier == "project")
 
 
 def names_project_column(cell: str) -> bool:
-    """Whether a cell reads as the project-name header (事業名称, 事業名 …)."""
-    return len(cell) <= _LONGEST_HEADER and header_key(cell) in _PROJECT_NAMES
+    """Whether a cell reads as the project-name header (事業名称, 事業名 …).
+
+    A project's own cell usually starts with its number, and no header word
+    does: such a cell is told apart without folding it.
+    """
+    if len(cell) > _LONGEST_HEADER or cell.lstrip()[:1] in _DIGITS:
+        return False
+    return header_key(cell) in _PROJECT_NAMES
+
+
+_DIGITS = frozenset("0123456789")
+assert not any(name[0] in _DIGITS for name in _PROJECT_NAMES)
 
 
 def is_header(found: dict[str, int]) -> bool:

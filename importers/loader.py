@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from importers.changes import ImportReport
@@ -22,7 +22,7 @@ from importers.exported import PlanFields, split_exported
 from importers.normaliser import normalise
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
-from importers.validator import validate_against_plan
+from importers.validator import field_length_problems, plan_slug_problem, validate_against_plan
 from importers.writer import TableWriter, plan_for_import
 from reports.models import ImportRun
 
@@ -44,12 +44,14 @@ def status_import(
     ``progress(stage, done, total)`` is called as rows are read (stage ``read``,
     total unknown) and as statuses are compared (stage ``load``).
     """
+    if plan_slug is not None and (problem := plan_slug_problem(plan_slug, Place(path.name))):
+        raise ImportProblems([problem])
     with _no_cyclic_collection():
         started_at = timezone.now()
-        data = path.read_bytes()
         source = read_table(
             path, progress=None if progress is None else lambda done: progress("read", done, None)
         )
+        data = path.read_bytes()
         return _load_source(
             source,
             data=data,
@@ -85,8 +87,8 @@ def exported_import(*, path: Path) -> list[ImportReport]:
     """Import one of this site's own downloads (every plan and year in it) in one
     transaction: a part per plan and fiscal year, as if each were a file of its own."""
     started_at = timezone.now()
-    data = path.read_bytes()
     source = read_table(path)
+    data = path.read_bytes()
     parts = split_exported(source)
     if parts is None:
         raise ImportProblems(
@@ -132,9 +134,14 @@ def _load_source(
     plan_fields: PlanFields | None = None,
 ) -> ImportReport:
     table, problems = normalise(source, fiscal_year=fiscal_year)
+    problems += field_length_problems(table, source)
     del source
+    if plan_slug is not None and (problem := plan_slug_problem(plan_slug, Place(path.name))):
+        problems.append(problem)
+        _raise_on_errors(problems)
 
     with transaction.atomic():
+        _lock_imports()
         # The file's own errors and those against the plan are listed together,
         # so that one run shows the clerk everything to correct.
         try:
@@ -186,6 +193,21 @@ def _load_source(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+_IMPORT_LOCK = 0x6476706C616E  # any constant: the one advisory lock all imports share
+"""``pg_advisory_xact_lock`` key: imports run one at a time."""
+
+
+def _lock_imports() -> None:
+    """Wait for any other import to commit or roll back, then go on: two imports
+    that would create the same plan, department or status at once are run one
+    after the other, and the second sees what the first wrote (a unique
+    constraint would otherwise stop it with a raw IntegrityError). Held until
+    the transaction ends. Imports are rare one-off commands, so waiting costs
+    nothing that matters, and one lock leaves no order in which two could deadlock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:

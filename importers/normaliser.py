@@ -112,6 +112,8 @@ class _Reading:
     problems: list[Problem] = field(default_factory=list)
     columns: dict[str, int] | None = None
     """The current sheet's header: each column's index; None above the header."""
+    positions: tuple[tuple[str, int | None], ...] = ()
+    """The same for every column, in the order of ``COLUMNS``."""
     header_years: set[int] = field(default_factory=set)
     title_years: set[int] = field(default_factory=set)
     sheet_years: set[int] = field(default_factory=set)
@@ -155,6 +157,7 @@ class _Reading:
             self.problems.append(_missing_columns_problem(row, missing, place))
             return False
         self.columns = found
+        self.positions = _positions(found)
         known = len(self.problems)
         year = _header_year(row, found, place, self.problems)
         if year is not None:
@@ -177,7 +180,7 @@ class _Reading:
 
     def read_data_row(self, row: SourceRow, place: Place) -> None:
         assert self.columns is not None
-        cell = _cells(row, self.columns)
+        cell = _cells(row, self.positions)
         self.read_goal(_numbered(cell, "goal") or self.sheet_goal, cell, place)
         self.read_direction(_numbered(cell, "direction"), cell, place)
         project = _project(row, cell, self.columns, place, self.problems)
@@ -296,14 +299,20 @@ def _name_block(block: _GoalBlock, goal_cell: Numbered) -> None:
     block.title = goal_cell.text
 
 
-def _cells(row: SourceRow, columns: dict[str, int]) -> dict[str, str]:
-    values = {}
-    for column in COLUMNS:
-        index = columns.get(column.identifier)
-        values[column.identifier] = (
-            row.cells[index] if index is not None and index < len(row.cells) else ""
-        )
-    return values
+def _cells(row: SourceRow, positions: tuple[tuple[str, int | None], ...]) -> dict[str, str]:
+    """Each column's cell of a row (empty where the row stops short or the table
+    has no such column), by the column's identifier."""
+    cells = row.cells
+    width = len(cells)
+    return {
+        identifier: cells[index] if index is not None and index < width else ""
+        for identifier, index in positions
+    }
+
+
+def _positions(columns: dict[str, int]) -> tuple[tuple[str, int | None], ...]:
+    """Every column's identifier with its index in the header (None if it has none)."""
+    return tuple((column.identifier, columns.get(column.identifier)) for column in COLUMNS)
 
 
 def _at(place: Place, columns: dict[str, int], identifier: str) -> Place:
@@ -439,8 +448,14 @@ def _sheet_year(sheet: str | None) -> int | None:
 
 
 def _is_footnote(row: SourceRow) -> bool:
-    filled = [cell.strip() for cell in row.cells if cell.strip()]
-    return len(filled) == 1 and filled[0].startswith(_FOOTNOTE_MARKS)
+    """A row with one filled cell, which starts with a footnote's mark."""
+    filled = None
+    for cell in row.cells:
+        if cell.strip():
+            if filled is not None:
+                return False  # a data row: no need to look further
+            filled = cell.strip()
+    return filled is not None and filled.startswith(_FOOTNOTE_MARKS)
 
 
 def _no_header_problem(source: SourceTable) -> Problem:

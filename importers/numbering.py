@@ -54,6 +54,34 @@ def split_number(cell: str) -> Numbered:
     stripped = cell.strip()
     if not stripped:
         return Numbered(None, "", "")
+    return _plain_number(stripped) or _split_number(stripped)
+
+
+# "12 事業名": digits, spaces, then a character that NFKC leaves alone and that
+# cannot continue the number or its separator. Most project cells are written
+# so, and are split here without folding the whole cell; the result is what
+# the patterns below give (``tests/importers/test_numbering.py`` compares them).
+_PLAIN_NUMBER = re.compile(r"([0-9]+)[ \u3000]+")
+_NOT_AFTER_PLAIN_NUMBER = frozenset(".．、:：)]")
+
+
+def _plain_number(stripped: str) -> Numbered | None:
+    match = _PLAIN_NUMBER.match(stripped)
+    if match is None:
+        return None
+    following = stripped[match.end()]  # there is one: the cell was stripped
+    if (
+        following.isspace()
+        or following.isdecimal()
+        or following in _NOT_AFTER_PLAIN_NUMBER
+        or unicodedata.combining(following)
+        or unicodedata.normalize("NFKC", following) != following
+    ):
+        return None
+    return Numbered(int(match.group(1)), match.group(1), stripped[match.end() :])
+
+
+def _split_number(stripped: str) -> Numbered:
     first = stripped[0]
     for table in (_CIRCLED, _ROMAN_CHARACTERS):
         if first in table:

@@ -10,10 +10,83 @@ first file imported into an empty plan creates its projects.
 """
 
 import unicodedata
+from collections.abc import Iterator
 
-from importers.normaliser import StatusTable
-from importers.problems import Problem, error, warning
-from reports.models import BasicGoal, Plan, PolicyDirection, Project
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from importers.normaliser import ProjectRecord, StatusTable
+from importers.problems import Place, Problem, error, warning
+from importers.readers import SourceTable
+from reports.models import BasicGoal, Department, Plan, PolicyDirection, Project
+
+
+def plan_slug_problem(slug: str, place: Place) -> Problem | None:
+    """A plan's slug must be one the site's URLs can hold, checked with the
+    field's own validators (letters, digits, hyphens and underscores, up to its
+    length), before any file is read."""
+    field = Plan._meta.get_field("slug")
+    try:
+        field.run_validators(slug)
+    except ValidationError:
+        return error(
+            place,
+            f"計画の識別子（--plan）に使えるのは半角英数字・ハイフン・下線で、{field.max_length} 字までです"
+            "（例: saitama-dv-2）",
+            f"a plan's slug (--plan) may hold only ASCII letters, digits, hyphens and "
+            f"underscores, at most {field.max_length} characters (e.g. saitama-dv-2)",
+            slug,
+        )
+    return None
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    length = model._meta.get_field(name).max_length
+    assert length is not None
+    return length
+
+
+def field_length_problems(table: StatusTable, source: SourceTable) -> list[Problem]:
+    """Every value longer than its model field allows, placed at its cell.
+
+    The lengths are read from the models, so a migration that changes one
+    changes this check too. ``source`` finds the column of a department cell
+    (a project's record keeps only its row).
+    """
+    limit = _max_length(Department, "name")
+    problems: list[Problem] = []
+    for record in table.projects:
+        for name in _department_names(record):
+            if len(name) > limit:
+                problems.append(
+                    error(
+                        _departments_place(record, source),
+                        f"担当課の名称が長すぎます（{len(name):,} 字、上限 {limit} 字）",
+                        f"the department name is too long ({len(name):,} characters, "
+                        f"at most {limit})",
+                        name,
+                    )
+                )
+    return problems
+
+
+def _department_names(record: ProjectRecord) -> Iterator[str]:
+    for entry in record.departments:
+        yield entry.name
+        if entry.predecessor:
+            yield entry.predecessor
+
+
+def _departments_place(record: ProjectRecord, source: SourceTable) -> Place:
+    """The place of the record's department cell: the cell of its row that holds
+    the department text as published."""
+    place = record.place
+    for row in source.rows:
+        if row.sheet == place.sheet and row.number == place.row:
+            for column, cell in enumerate(row.cells):
+                if cell.strip() == record.departments_text:
+                    return Place(place.file, place.sheet, place.row, column)
+    return place
 
 
 def validate_against_plan(

@@ -11,11 +11,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from django.db import connection
-from django.db.models import Q
 
 from importers.changes import Change, text_diff
 from importers.exported import PlanFields
-from importers.normaliser import StatusTable
+from importers.normaliser import ProjectRecord, StatusTable
 from importers.problems import ImportProblems, Place, error
 from importers.search_index import search_documents_rebuild
 from reports.bulk import copy_rows
@@ -114,7 +113,8 @@ class TableWriter:
         self.progress = progress
         self.changes: list[Change] = []
         self.touched_statuses = 0
-        self.touched_status_projects: list[int] = []
+        self.changed_status_ids: list[int] = []
+        """The statuses whose texts or department links this import wrote."""
         self.changed_project_numbers: list[int] = []
 
     def apply(self) -> list[Change]:
@@ -130,12 +130,19 @@ class TableWriter:
     def _search_documents(self, projects: dict[int, int]) -> None:
         """Rewrite the search documents of every status whose texts or
         departments this import changed, including every year of a renamed project."""
+        dirty = set(self.changed_status_ids)
         changed_projects = [projects[number] for number in self.changed_project_numbers]
-        dirty = AnnualStatus.objects.filter(
-            Q(fiscal_year=self.table.fiscal_year, project_id__in=self.touched_status_projects)
-            | Q(project_id__in=changed_projects)
-        )
-        search_documents_rebuild(status_ids=dirty.values_list("pk", flat=True))
+        if changed_projects:
+            # One array parameter, however many projects were renamed.
+            quote = connection.ops.quote_name
+            table = quote(AnnualStatus._meta.db_table)
+            project = quote(AnnualStatus._meta.get_field("project").column)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT id FROM {table} WHERE {project} = ANY(%s)", [changed_projects]
+                )
+                dirty.update(status_id for (status_id,) in cursor.fetchall())
+        search_documents_rebuild(status_ids=sorted(dirty))
 
     def _goals(self) -> dict[int, BasicGoal]:
         existing = {g.number: g for g in BasicGoal.objects.filter(plan=self.plan)}
@@ -257,21 +264,9 @@ class TableWriter:
         return dict(Project.objects.filter(plan=self.plan).values_list("number", "id"))
 
     def _statuses(self, projects: dict[int, int], departments: dict[str, Department]) -> None:
-        year = self.table.fiscal_year
-        existing = {
-            s.project_id: s
-            for s in AnnualStatus.objects.filter(project__plan=self.plan, fiscal_year=year)
-        }
-        current_departments: dict[int, list[str]] = {}
-        for status_id, name in (
-            StatusDepartment.objects.filter(
-                status__project__plan=self.plan, status__fiscal_year=year
-            )
-            .order_by("status_id", "position")
-            .values_list("status_id", "department__name")
-        ):
-            current_departments.setdefault(status_id, []).append(name)
-
+        """Add and update the year's statuses and their department links; note
+        which statuses changed, for the search index."""
+        existing, current_departments = self._current_statuses()
         new: list[tuple[object, ...]] = []
         changed: list[AnnualStatus] = []
         relink: list[int] = []
@@ -283,33 +278,11 @@ class TableWriter:
             names = list(dict.fromkeys(entry.name for entry in record.departments))
             wanted_departments[project_id] = names
             status = existing.get(project_id)
-            label = f"{record.number} {record.name}（{year}年度）"
             if status is None:
-                new.append(
-                    (
-                        project_id,
-                        year,
-                        record.status_text,
-                        record.departments_text,
-                        record.place.row or 0,
-                        self.run.pk,
-                    )
-                )
+                new.append(self._new_status(project_id, record))
                 relink.append(project_id)
-                self.changes.append(Change("status", "added", label))
             else:
-                diffs = []
-                if status.status_text != record.status_text:
-                    diffs.append(text_diff(status.status_text, record.status_text))
-                if status.departments_text != record.departments_text:
-                    diffs.append(text_diff(status.departments_text, record.departments_text))
-                if diffs:
-                    self.changes.append(Change("status", "changed", label, "\n".join(diffs)))
-                if diffs or status.source_row != record.place.row:
-                    status.status_text = record.status_text
-                    status.departments_text = record.departments_text
-                    status.source_row = record.place.row or 0
-                    status.import_run = self.run
+                if self._update_status(status, record):
                     changed.append(status)
                 if current_departments.get(status.pk, []) != names:
                     relink.append(project_id)
@@ -333,32 +306,90 @@ class TableWriter:
             ["status_text", "departments_text", "source_row", "import_run"],
             batch_size=2000,
         )
-        if relink:
-            status_ids = dict(
-                AnnualStatus.objects.filter(project__plan=self.plan, fiscal_year=year).values_list(
-                    "project_id", "id"
-                )
-            )
-            StatusDepartment.objects.filter(
-                status__project__plan=self.plan,
-                status__fiscal_year=year,
-                status__project_id__in=[pid for pid in relink if pid in existing],
-            ).delete()
-            copy_rows(
-                StatusDepartment,
-                ["status", "department", "position"],
-                (
-                    (status_ids[project_id], departments[name].pk, position)
-                    for project_id in relink
-                    for position, name in enumerate(wanted_departments[project_id], start=1)
-                ),
-            )
+        relinked = self._relink(relink, existing, wanted_departments, departments)
         self.touched_statuses = len(new) + len(changed)
-        self.touched_status_projects = [
-            *(row[0] for row in new),
-            *(status.project_id for status in changed),
-            *relink,
-        ]
+        self.changed_status_ids = [*(status.pk for status in changed), *relinked]
+
+    def _current_statuses(self) -> tuple[dict[int, AnnualStatus], dict[int, list[str]]]:
+        """The year's statuses by project id, and each one's department names in order."""
+        year = self.table.fiscal_year
+        existing = {
+            s.project_id: s
+            for s in AnnualStatus.objects.filter(project__plan=self.plan, fiscal_year=year)
+        }
+        current_departments: dict[int, list[str]] = {}
+        for status_id, name in (
+            StatusDepartment.objects.filter(
+                status__project__plan=self.plan, status__fiscal_year=year
+            )
+            .order_by("status_id", "position")
+            .values_list("status_id", "department__name")
+        ):
+            current_departments.setdefault(status_id, []).append(name)
+        return existing, current_departments
+
+    def _new_status(self, project_id: int, record: ProjectRecord) -> tuple[object, ...]:
+        label = f"{record.number} {record.name}（{self.table.fiscal_year}年度）"
+        self.changes.append(Change("status", "added", label))
+        return (
+            project_id,
+            self.table.fiscal_year,
+            record.status_text,
+            record.departments_text,
+            record.place.row or 0,
+            self.run.pk,
+        )
+
+    def _update_status(self, status: AnnualStatus, record: ProjectRecord) -> bool:
+        """Set the record's texts on an existing status; whether it is to be saved."""
+        diffs = []
+        if status.status_text != record.status_text:
+            diffs.append(text_diff(status.status_text, record.status_text))
+        if status.departments_text != record.departments_text:
+            diffs.append(text_diff(status.departments_text, record.departments_text))
+        if diffs:
+            label = f"{record.number} {record.name}（{self.table.fiscal_year}年度）"
+            self.changes.append(Change("status", "changed", label, "\n".join(diffs)))
+        if not diffs and status.source_row == record.place.row:
+            return False
+        status.status_text = record.status_text
+        status.departments_text = record.departments_text
+        status.source_row = record.place.row or 0
+        status.import_run = self.run
+        return True
+
+    def _relink(
+        self,
+        relink: list[int],
+        existing: dict[int, AnnualStatus],
+        wanted_departments: dict[int, list[str]],
+        departments: dict[str, Department],
+    ) -> list[int]:
+        """Write afresh the department links of the statuses of ``relink`` (project
+        ids); return those statuses' ids."""
+        if not relink:
+            return []
+        year = self.table.fiscal_year
+        status_ids = dict(
+            AnnualStatus.objects.filter(project__plan=self.plan, fiscal_year=year).values_list(
+                "project_id", "id"
+            )
+        )
+        StatusDepartment.objects.filter(
+            status__project__plan=self.plan,
+            status__fiscal_year=year,
+            status__project_id__in=[pid for pid in relink if pid in existing],
+        ).delete()
+        copy_rows(
+            StatusDepartment,
+            ["status", "department", "position"],
+            (
+                (status_ids[project_id], departments[name].pk, position)
+                for project_id in relink
+                for position, name in enumerate(wanted_departments[project_id], start=1)
+            ),
+        )
+        return [status_ids[project_id] for project_id in relink]
 
 
 ANALYSED_MODELS = (

@@ -5,7 +5,11 @@ from tqdm import tqdm
 
 from importers.changes import ImportReport
 from importers.loader import exported_import, status_import
-from importers.problems import ImportProblems
+from importers.problems import ImportProblems, Place, Problem
+from importers.validator import plan_slug_problem
+
+PROBLEMS_SHOWN = 100
+"""A file's problems printed at most; the rest are counted."""
 
 _STAGES = {"read": "読み込み", "load": "照合"}
 _KINDS = (
@@ -50,6 +54,9 @@ class Command(BaseCommand):
                 "--exported のファイルは計画と年度を自分で示すので、--plan・--fiscal-year・--dry-run とは使えません"
                 " / an --exported file names its plans and years; --plan, --fiscal-year and --dry-run do not apply"
             )
+        slug = options["plan_slug"]
+        if slug is not None and (problem := plan_slug_problem(slug, Place("--plan"))):
+            raise CommandError(f"{problem.message_ja} / {problem.message_en}「{slug}」")
         failed = 0
         for path in options["files"]:
             if not path.is_file():
@@ -72,8 +79,7 @@ class Command(BaseCommand):
             except ImportProblems as problems:
                 progress.close()
                 failed += 1
-                for problem in problems.problems:
-                    self.stderr.write(str(problem))
+                self._write_problems(path.name, problems.problems)
                 self.stderr.write(
                     f"{path.name}: {len(problems.errors)} 件のエラー。何も取り込んでいません"
                     f" / {len(problems.errors)} error(s); nothing was imported"
@@ -88,9 +94,20 @@ class Command(BaseCommand):
                 f" / {failed} file(s) failed; fix the rows above and run again"
             )
 
+    def _write_problems(self, file_name: str, problems: list[Problem]) -> None:
+        """The first ``PROBLEMS_SHOWN`` problems, then a count of the rest: a
+        hostile file must not flood the terminal or the log."""
+        for problem in problems[:PROBLEMS_SHOWN]:
+            self.stderr.write(str(problem))
+        if len(problems) > PROBLEMS_SHOWN:
+            rest = len(problems) - PROBLEMS_SHOWN
+            self.stderr.write(
+                f"{file_name}: ほか {rest:,} 件（最初の {PROBLEMS_SHOWN} 件だけを示しました）"
+                f" / {rest:,} more not shown (only the first {PROBLEMS_SHOWN} are listed)"
+            )
+
     def _summarise(self, report: ImportReport) -> None:
-        for warning in report.warnings:
-            self.stderr.write(str(warning))
+        self._write_problems(report.file_name, report.warnings)
         prefix = "[dry-run] " if report.dry_run else ""
         if report.unchanged:
             self.stdout.write(
