@@ -72,7 +72,14 @@ def seed_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb):
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
     """The test database, made by migrations once per run that uses it.
 
     Replaces pytest-django's fixture of the same name, which makes it only when
@@ -87,7 +94,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
             verbosity=verbosity,
             interactive=False,
             aliases={DEFAULT_DB_ALIAS},
-            keepdb=django_db_keepdb,
+            keepdb=django_db_keepdb and not django_db_createdb,
         )
     yield
     if not django_db_keepdb:
@@ -105,9 +112,9 @@ def saved_seed(django_db_setup, django_db_blocker) -> SavedTables:
 
 @pytest.fixture(scope="session")
 def saved_empty(django_db_setup, django_db_blocker) -> SavedTables:
-    """The test database as migrations leave it, before any test."""
+    """Every table empty, as a test that asks for no data finds them."""
     with django_db_blocker.unblock():
-        return SavedTables.save()
+        return SavedTables.empty()
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ import pytest
 
 from importers.loader import status_import
 from reports.models import AnnualStatus, DepartmentSuccession, Plan, StatusDepartment
-from reports.search import parse_query
-from reports.search_engine import KeywordMatches
 from tests.importers.helpers import plan_contents
+from tests.reports.html import main_of
 from tests.synthetic import (
     ProjectRow,
     StatusRow,
@@ -69,7 +68,7 @@ def rows() -> dict[str, list[tuple]]:
 
 
 @pytest.mark.django_db
-def test_a_plan_is_written_as_described():
+def test_a_plan_is_written_as_described(client):
     plan = write_plan(small_plan())
 
     assert Plan.objects.get() == plan
@@ -89,9 +88,10 @@ def test_a_plan_is_written_as_described():
             "successor__name", "predecessor__name", "effective_fiscal_year", "note"
         )
     ) == [("第3課", "旧第3課", 2018, NOTE)]
-    status = AnnualStatus.objects.get(project__number=7)
-    word = status.status_text[:4]
-    assert status.pk in KeywordMatches(plan.pk, parse_query(word)).status_ids()
+    # Searchable: the index was written too.
+    word = AnnualStatus.objects.get(project__number=7).status_text[:4]
+    found = main_of(client.get("/plans/small/statuses/", {"q": word}))
+    assert "/plans/small/projects/7/" in [h3.links()[0][1] for h3 in found.all("h3")]
 
 
 @pytest.mark.django_db
