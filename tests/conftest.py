@@ -9,7 +9,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.test.utils import override_settings, setup_databases, teardown_databases
 from pytest_django.live_server_helper import LiveServer
 
-from tests.database import SavedTables
+from tests.database import SavedTables, SeededDatabase, forget_cached_reads
 from tests.test_make_run import MakeRunInBackground
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,13 +117,45 @@ def saved_empty(django_db_setup, django_db_blocker) -> SavedTables:
         return SavedTables.empty()
 
 
+@pytest.fixture(scope="session")
+def seeded_database(saved_seed, saved_empty, django_db_blocker) -> Iterator[SeededDatabase]:
+    """The test database cloned with the seed in it, for the ordinary tests
+    that ask for the seed (see ``pytest_runtest_setup``)."""
+    with django_db_blocker.unblock():
+        database = SeededDatabase.make(saved_seed, saved_empty)
+    yield database
+    with django_db_blocker.unblock():
+        database.drop()
+
+
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a test's fixtures start: the seeded clone for an ordinary test
+    that asks for the seed, once the clone is made; the empty test database
+    for any other."""
+    if SeededDatabase.current is None:
+        return
+    marker = item.get_closest_marker("django_db")
+    commits = bool(TRANSACTIONAL_FIXTURES & set(item.fixturenames)) or bool(
+        marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    )
+    SeededDatabase.current.use_for("seeded" in item.fixturenames and not commits)
+
+
 @pytest.fixture
-def seeded(db, saved_seed):
+def seeded(db, saved_seed, seeded_database):
     """The database as `make run` leaves it: the fixtures manifest loaded.
 
-    Written back from the run's one load, inside the test's transaction (or,
-    for a transactional test, committed and flushed afterwards)."""
-    saved_seed.restore()
+    An ordinary test runs on the seeded clone (see ``seeded_database``); for
+    the first one, before the clone is made, and for a test that commits,
+    the seed is written back from the run's one load."""
+    if seeded_database.in_use():
+        forget_cached_reads()
+    else:
+        saved_seed.restore()
 
 
 OLD_NAME_FOR_PROJECT_18 = {

@@ -1,18 +1,21 @@
-"""The test database's contents, saved once with COPY and written back in tens of milliseconds.
+"""The test databases' contents: the seed loaded once per run, and every test
+started from exactly the state it asks for.
 
 Loading the seed through the importer takes about half a second, and most tests
-start from it. The test run loads it once, saves every table's rows
-(``SavedTables.save``), and each test that needs it gets the rows written back
-(``restore``): inside the test's transaction for ordinary tests, committed for
-the live server's. Restoring deletes every row first, so a test that imports
-more data leaves nothing behind for the next one.
+start from it. The run loads it once and saves every table's rows with COPY
+(``SavedTables``). An ordinary test that asks for it (one transaction, rolled
+back) runs on a clone of the test database made once with the seed in it
+(``SeededDatabase``); a test that commits (the live server's) gets the rows
+written back in tens of milliseconds, and flushed afterwards. Writing back
+deletes every row first, so a test that imports more data leaves nothing
+behind for the next one.
 """
 
 import graphlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 # The tables' rows in PostgreSQL's binary COPY format: exact for every column
 # type, and read back by the same server into the same tables.
@@ -123,6 +126,64 @@ class SavedTables:
             if self.skip_triggers:
                 cursor.execute("SET session_replication_role = DEFAULT")
         forget_cached_reads()
+
+
+class SeededDatabase:
+    """A second test database, cloned once from the first with the seed in it.
+
+    An ordinary test (one transaction, rolled back) that asks for the seed
+    runs on the clone, where the seed already is: nothing to write back, and
+    no foreign key to check again at the end of the test. ``use_for`` points
+    the connections at the clone before such a test's fixtures start, and back
+    at the empty test database before any other test. Tests that commit (the
+    live server's, transactional ones) stay on the empty database, where the
+    seed is written back for them, and flushed afterwards.
+    """
+
+    current: "SeededDatabase | None" = None
+    """The test run's clone, once made."""
+
+    def __init__(self, empty: str) -> None:
+        self.empty = empty
+        self.name = f"{empty}_seeded"
+
+    @classmethod
+    def make(cls, saved_seed: SavedTables, saved_empty: SavedTables) -> "SeededDatabase":
+        """Write the seed into the empty test database, clone it, and empty it again."""
+        database = cls(connection.settings_dict["NAME"])
+        saved_seed.restore()
+        quote = connection.ops.quote_name
+        # A database is cloned only while no one is connected to it.
+        connections.close_all()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(database.name)}")
+            cursor.execute(
+                f"CREATE DATABASE {quote(database.name)} TEMPLATE {quote(database.empty)}"
+            )
+        saved_empty.restore()
+        cls.current = database
+        return database
+
+    def drop(self) -> None:
+        self._switch(self.empty)
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE {connection.ops.quote_name(self.name)}")
+        SeededDatabase.current = None
+
+    def use_for(self, seeded: bool) -> None:
+        """The clone for a test that asks for the seed and commits nothing, the
+        empty database for any other."""
+        self._switch(self.name if seeded else self.empty)
+
+    def in_use(self) -> bool:
+        return connection.settings_dict["NAME"] == self.name
+
+    @staticmethod
+    def _switch(name: str) -> None:
+        if connection.settings_dict["NAME"] != name:
+            # Every thread's connections read this one settings dictionary.
+            connections.close_all()
+            connection.settings_dict["NAME"] = name
 
 
 def forget_cached_reads() -> None:

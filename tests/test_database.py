@@ -1,5 +1,5 @@
-"""The seed written back for each test is what loading the fixtures makes, and
-writing it back takes away whatever a test added."""
+"""The seed a test starts from (on the seeded clone, or written back) is what
+loading the fixtures makes, and writing it back takes away whatever a test added."""
 
 from io import StringIO
 
@@ -29,7 +29,7 @@ def contents() -> dict[str, list[tuple]]:
 
 
 @pytest.mark.django_db
-def test_the_written_back_seed_is_what_loading_the_fixtures_makes(seeded, saved_empty):
+def test_the_seed_is_what_loading_the_fixtures_makes(seeded, saved_empty):
     written_back = contents()
     assert len(written_back["AnnualStatus"]) == 57
 
