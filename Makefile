@@ -72,8 +72,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
+# Everything, browser tests included, then the 15 slowest tests. The quick loop
+# while working: .venv/bin/python -m pytest -m "not browser"
 test: lint test-deps
-	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-tests-only-not-a-secret}" $(PY) -m pytest
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-tests-only-not-a-secret}" $(PY) -m pytest --durations=15
 
 # Generate a 100,000-row workbook, import it, print rows/s and peak memory.
 bench-import: install

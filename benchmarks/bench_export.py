@@ -3,10 +3,11 @@
     make bench-export            # or: .venv/bin/python benchmarks/bench_export.py [STATUSES]
 
 The statuses (10,000 projects over 30 fiscal years, one or two departments
-each) are written with PostgreSQL's COPY into a throwaway database, which is
-dropped afterwards. Each format is then downloaded through its view, in a child
-process of its own, so that the peak RSS printed is that download's alone; the
-child's RSS after starting Django, before the download, is printed beside it.
+each) are written with PostgreSQL's COPY (tests/synthetic.py) into a throwaway
+database, which is dropped afterwards. Each format is then downloaded through
+its view, in a child process of its own, so that the peak RSS printed is that
+download's alone; the child's RSS after starting Django, before the download,
+is printed beside it.
 """
 
 import json
@@ -15,6 +16,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 from throwaway import setup_django, throwaway_database
 
@@ -29,90 +31,53 @@ def _peak_mb() -> float:
 
 def generate(statuses: int) -> None:
     """The plan, its structure, departments and ``statuses`` statuses, by COPY."""
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from reports.models import (
-        BasicGoal,
-        Department,
-        ImportRun,
-        Plan,
-        PolicyDirection,
-        Project,
-    )
+    from tests.synthetic import ProjectRow, Run, StatusRow, SyntheticPlan, spread, write_plan
 
     years = -(-statuses // PROJECTS)
-    now = timezone.now()
-    with transaction.atomic():
-        plan = Plan.objects.create(slug="bench", title="ベンチマーク用 基本計画", municipality="市")
-        goals = BasicGoal.objects.bulk_create(
-            BasicGoal(plan=plan, number=g, title=f"基本目標{g}") for g in range(1, 11)
-        )
-        directions = PolicyDirection.objects.bulk_create(
-            PolicyDirection(goal=goal, number=d, title=f"施策の方向{goal.number}-{d}")
-            for goal in goals
-            for d in range(1, 11)
-        )
-        projects = Project.objects.bulk_create(
-            Project(
-                plan=plan,
-                direction=directions[(n - 1) // (PROJECTS // len(directions))],
-                number=n,
-                name=f"事業{n}の名称",
-                content=f"事業{n}の内容。市民への啓発と相談体制の充実を図ります。" * 2,
+    departments = [f"第{n}課" for n in range(1, 41)]
+
+    def rows() -> Iterator[StatusRow]:
+        for index in range(statuses):
+            year, project = divmod(index, PROJECTS)
+            first, second = index % 40, (index + 7) % 40
+            listed = (first,) if index % 3 else (first, second)
+            yield StatusRow(
+                project=project + 1,
+                fiscal_year=2000 + year,
+                text=f"事業{project + 1}を実施した（参加人数：{index % 500}人）。"
+                "関係機関と連携し、相談窓口の周知を行った。",
+                departments=listed,
+                departments_text=" ".join(departments[d] for d in listed),
+                source_row=project + 4,
+                run=year,
             )
-            for n in range(1, PROJECTS + 1)
-        )
-        departments = Department.objects.bulk_create(
-            Department(name=f"第{n}課") for n in range(1, 41)
-        )
-        runs = ImportRun.objects.bulk_create(
-            ImportRun(
-                plan=plan,
-                file_name=f"status_{2000 + y}.xlsx",
-                sha256="0" * 64,
-                file_format="xlsx",
-                fiscal_year=2000 + y,
-                started_at=now,
-                finished_at=now,
-                outcome=ImportRun.Outcome.LOADED,
-                row_count=PROJECTS,
-            )
-            for y in range(years)
-        )
-        with connection.cursor() as cursor:
-            with cursor.copy(
-                "COPY reports_annualstatus (id, project_id, fiscal_year, status_text,"
-                " departments_text, import_run_id, source_row) FROM STDIN"
-            ) as copy:
-                for index in range(statuses):
-                    year, project = divmod(index, PROJECTS)
-                    first = departments[index % 40]
-                    second = departments[(index + 7) % 40]
-                    cell = first.name if index % 3 else f"{first.name} {second.name}"
-                    copy.write_row(
-                        (
-                            index + 1,
-                            projects[project].pk,
-                            2000 + year,
-                            f"事業{project + 1}を実施した（参加人数：{index % 500}人）。"
-                            "関係機関と連携し、相談窓口の周知を行った。",
-                            cell,
-                            runs[year].pk,
-                            project + 4,
-                        )
-                    )
-            with cursor.copy(
-                "COPY reports_statusdepartment (status_id, department_id, position) FROM STDIN"
-            ) as copy:
-                for index in range(statuses):
-                    copy.write_row((index + 1, departments[index % 40].pk, 1))
-                    if not index % 3:
-                        copy.write_row((index + 1, departments[(index + 7) % 40].pk, 2))
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence('reports_annualstatus', 'id'), %s)",
-                [statuses],
-            )
+
+    write_plan(
+        SyntheticPlan(
+            slug="bench",
+            title="ベンチマーク用 基本計画",
+            municipality="市",
+            goals={g: f"基本目標{g}" for g in range(1, 11)},
+            directions={(g, d): f"施策の方向{g}-{d}" for g in range(1, 11) for d in range(1, 11)},
+            projects=(
+                ProjectRow(
+                    number,
+                    goal,
+                    direction,
+                    f"事業{number}の名称",
+                    f"事業{number}の内容。市民への啓発と相談体制の充実を図ります。" * 2,
+                )
+                for number, goal, direction in spread(PROJECTS, 10, 10)
+            ),
+            statuses=rows(),
+            departments=departments,
+            runs=[
+                Run(2000 + y, f"status_{2000 + y}.xlsx", "xlsx", row_count=PROJECTS)
+                for y in range(years)
+            ],
+        ),
+        index=False,
+    )
 
 
 def export(suffix: str) -> dict:

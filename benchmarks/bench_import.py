@@ -3,8 +3,8 @@
     make bench-import            # or: .venv/bin/python benchmarks/bench_import.py [ROWS]
 
 The workbook (ten goals of ten directions, goal and direction cells merged down
-their blocks, a few dozen departments, some with reorganisation notes) is made
-by a child process, so that the peak memory printed is the import's own. The
+their blocks, a few dozen departments, some with reorganisation notes; laid out
+by tests/synthetic.py) is made by a child process, so that the peak memory printed is the import's own. The
 import runs into a throwaway database that is dropped afterwards.
 """
 
@@ -24,52 +24,53 @@ FISCAL_YEAR = 2019
 
 
 def generate(path: Path, rows: int) -> None:
-    from openpyxl import Workbook
+    from tests.synthetic import ProjectRow, StatusRow, SyntheticPlan, spread, write_workbook
 
-    # Not write-only mode: that leaves out the sheet's <dimension>, which Excel
-    # always writes, and without it openpyxl's read-only mode reads the sheet
-    # twice. The generating process's memory is not the import's.
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "実施状況"
-    sheet.append(["ベンチマーク用 基本計画の実施状況"])
-    sheet.append([])
-    sheet.append(
-        ["基本目標", "施策の方向", "事業名称", "事業内容", "令和元年度の取組実績", "担当課"]
-    )
     departments = [f"第{n}課" for n in range(1, 41)]
-    blocks = GOALS * DIRECTIONS_PER_GOAL
-    per_block = -(-rows // blocks)
-    number = 0
-    sheet_row = 3
-    for goal in range(1, GOALS + 1):
-        goal_first = sheet_row + 1
-        for direction in range(1, DIRECTIONS_PER_GOAL + 1):
-            direction_first = sheet_row + 1
-            for index in range(per_block):
-                if number == rows:
-                    break
-                number += 1
-                department = departments[number % len(departments)]
-                if number % 7 == 0:
-                    department += f"（平成30年度より旧{department}から組織変更） 全庁"
-                sheet.append(
-                    [
-                        f"{goal} 基本目標{goal}の名称" if sheet_row + 1 == goal_first else None,
-                        f"({direction}) 施策の方向{direction}の名称" if index == 0 else None,
-                        f"{number} 事業{number}の名称",
-                        f"事業{number}の内容。市民への啓発と相談体制の充実を図ります。" * 2,
-                        f"事業{number}を実施した（参加人数：{number % 500}人、開催回数：{number % 12}回）。"
-                        "関係機関と連携し、相談窓口の周知を行った。",
-                        department,
-                    ]
-                )
-                sheet_row += 1
-            if sheet_row > direction_first:
-                sheet.merge_cells(f"B{direction_first}:B{sheet_row}")
-        if sheet_row > goal_first:
-            sheet.merge_cells(f"A{goal_first}:A{sheet_row}")
-    workbook.save(path)
+
+    def department_cell(number: int) -> str:
+        department = departments[number % len(departments)]
+        if number % 7 == 0:
+            department += f"（平成30年度より旧{department}から組織変更） 全庁"
+        return department
+
+    numbered = list(spread(rows, GOALS, DIRECTIONS_PER_GOAL))
+    plan = SyntheticPlan(
+        slug="bench",
+        title="ベンチマーク用 基本計画",
+        goals={g: f"基本目標{g}の名称" for g in range(1, GOALS + 1)},
+        directions={
+            (g, d): f"施策の方向{d}の名称"
+            for g in range(1, GOALS + 1)
+            for d in range(1, DIRECTIONS_PER_GOAL + 1)
+        },
+        projects=[
+            ProjectRow(
+                number,
+                goal,
+                direction,
+                f"事業{number}の名称",
+                f"事業{number}の内容。市民への啓発と相談体制の充実を図ります。" * 2,
+            )
+            for number, goal, direction in numbered
+        ],
+        statuses=(
+            StatusRow(
+                project=number,
+                fiscal_year=FISCAL_YEAR,
+                text=f"事業{number}を実施した（参加人数：{number % 500}人、開催回数：{number % 12}回）。"
+                "関係機関と連携し、相談窓口の周知を行った。",
+                departments_text=department_cell(number),
+            )
+            for number, _, _ in numbered
+        ),
+    )
+    write_workbook(
+        plan,
+        path,
+        heading="ベンチマーク用 基本計画の実施状況",
+        status_heading="令和元年度の取組実績",
+    )
 
 
 def bench(path: Path, rows: int) -> None:

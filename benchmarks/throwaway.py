@@ -1,6 +1,6 @@
-"""What every benchmark needs: Django set up, and a database of its own that is
-dropped afterwards, on the server the settings name (the embedded one, or
-``DATABASE_URL``)."""
+"""What every benchmark needs: the repository importable, Django set up, and a
+database of its own that is dropped afterwards, on the server the settings name
+(the embedded one, or ``DATABASE_URL``)."""
 
 import os
 import sys
@@ -9,13 +9,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The repository's packages, and the synthetic data builder (tests/synthetic.py),
+# importable from a benchmark run as a script.
+sys.path.insert(0, str(ROOT))
 
 
 def setup_django() -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvplan.settings")
-    sys.path.insert(0, str(ROOT))
     django.setup()
 
 

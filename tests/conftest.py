@@ -5,12 +5,27 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test.utils import override_settings
+from django.db import DEFAULT_DB_ALIAS
+from django.test.utils import override_settings, setup_databases, teardown_databases
 from pytest_django.live_server_helper import LiveServer
+
+from tests.database import SavedTables, SeededDatabase, forget_cached_reads
+from tests.test_make_run import MakeRunInBackground
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "saitama_dv2_H29_status.txt"
 SEED_PLAN = "saitama-dv-2"
+BROWSER_TESTS = ROOT / "tests" / "browser"
+MAKE_RUN_TEST = ROOT / "tests" / "test_make_run.py"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/browser/ is marked ``browser``: ``-m "not browser"``
+    leaves out the tests that drive Chromium."""
+    for item in items:
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
 
 
 def static_files_as_in_development(storages: dict) -> dict:
@@ -37,15 +52,110 @@ def _plain_static_storage() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def make_run_in_background(request, tmp_path_factory) -> Iterator[MakeRunInBackground | None]:
+    """`make run` twice from a clean copy (tests/test_make_run.py), started as
+    the test run starts when that test is selected, so that its minute or two
+    of installing overlaps the other tests; stopped if the run is cut short."""
+    if not any(item.path == MAKE_RUN_TEST for item in request.session.items):
+        yield None
+        return
+    background = MakeRunInBackground(tmp_path_factory.mktemp("make-run"))
+    background.start()
+    yield background
+    background.stop()
+
+
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """The test database, made by migrations once per run that uses it.
+
+    Replaces pytest-django's fixture of the same name, which makes it only when
+    a selected test asks for one of pytest-django's database fixtures (db,
+    transactional_db, live_server): the browser tests ask for none, since they
+    share one committed seed (tests/browser/conftest.py), and run alone they
+    would find no test database.
+    """
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        databases = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases={DEFAULT_DB_ALIAS},
+            keepdb=django_db_keepdb and not django_db_createdb,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(databases, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session")
+def saved_seed(django_db_setup, django_db_blocker) -> SavedTables:
+    """The fixtures manifest loaded once per test run, as `make run` loads it,
+    and saved; the transaction that loaded it is rolled back."""
+    with django_db_blocker.unblock():
+        return SavedTables.made_by(lambda: call_command("load_fixtures", stdout=StringIO()))
+
+
+@pytest.fixture(scope="session")
+def saved_empty(django_db_setup, django_db_blocker) -> SavedTables:
+    """Every table empty, as a test that asks for no data finds them."""
+    with django_db_blocker.unblock():
+        return SavedTables.empty()
+
+
+@pytest.fixture(scope="session")
+def seeded_database(saved_seed, saved_empty, django_db_blocker) -> Iterator[SeededDatabase]:
+    """The test database cloned with the seed in it, for the ordinary tests
+    that ask for the seed (see ``pytest_runtest_setup``)."""
+    with django_db_blocker.unblock():
+        database = SeededDatabase.make(saved_seed, saved_empty)
+    yield database
+    with django_db_blocker.unblock():
+        database.drop()
+
+
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a test's fixtures start: the seeded clone for an ordinary test
+    that asks for the seed, once the clone is made; the empty test database
+    for any other."""
+    if SeededDatabase.current is None:
+        return
+    marker = item.get_closest_marker("django_db")
+    commits = bool(TRANSACTIONAL_FIXTURES & set(item.fixturenames)) or bool(
+        marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    )
+    SeededDatabase.current.use_for("seeded" in item.fixturenames and not commits)
+
+
 @pytest.fixture
-def seeded(db):
-    """The database as `make run` leaves it: the fixtures manifest loaded."""
-    call_command("load_fixtures", stdout=StringIO())
+def seeded(db, saved_seed, seeded_database):
+    """The database as `make run` leaves it: the fixtures manifest loaded.
+
+    An ordinary test runs on the seeded clone (see ``seeded_database``); for
+    the first one, before the clone is made, and for a test that commits,
+    the seed is written back from the run's one load."""
+    if seeded_database.in_use():
+        forget_cached_reads()
+    else:
+        saved_seed.restore()
 
 
 OLD_NAME_FOR_PROJECT_18 = {
@@ -73,12 +183,12 @@ def import_seed_as(seed_path, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def live_server(request) -> Iterator[LiveServer]:
-    """pytest-django's live server, started with the static settings the tests use.
+def live_site(request, django_db_setup) -> Iterator[LiveServer]:
+    """The one live server of the test run, started with the static settings the
+    tests use, and stopped before the test database is dropped.
 
     Its middleware is built once, when the server starts, before any test's
     settings apply; without these, WhiteNoise would look for collected files.
-    pytest-django still gives each test using it a transactional database.
     """
     with override_settings(**static_files_as_in_development(settings.STORAGES)):
         server = LiveServer(
@@ -86,3 +196,12 @@ def live_server(request) -> Iterator[LiveServer]:
         )
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_site) -> LiveServer:
+    """The live server under pytest-django's name: a test that asks for it gets
+    a transactional database (its rows committed, where the server's threads
+    see them, and flushed afterwards). The browser tests share one committed
+    seed instead (tests/browser/conftest.py)."""
+    return live_site

@@ -7,7 +7,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+
+from tests.database import SavedTables, data_fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -35,10 +38,10 @@ def chromium() -> Iterator[Browser]:
 
     Playwright's sync API keeps an event loop running in this thread while it
     is open, so Django's guard against database calls from async code would
-    stop the tests' own database set-up and tear-down (loading the seed,
-    flushing). Nothing here is async: the site is served from the live
-    server's thread, which has no event loop. So the guard is lifted for this
-    package only, while Chromium is open.
+    stop the tests' own database work (writing the seed back). Nothing here
+    is async: the site is served from the live server's thread, which has no
+    event loop. So the guard is lifted for this package only, while Chromium
+    is open.
     """
     with (
         pytest.MonkeyPatch.context() as patch,
@@ -52,12 +55,49 @@ def chromium() -> Iterator[Browser]:
             )
             yield browser
             browser.close()
+            # While Playwright is open, Django keeps this thread's database
+            # connections apart from the others (they follow the event loop's
+            # context): closed here, or they would outlive the test database.
+            connections.close_all()
+
+
+@dataclass
+class SeededSite:
+    """The live server with the seed committed, for every browser test."""
+
+    url: str
+    saved_seed: SavedTables
+    fingerprint: list[tuple[str, int, int]]
+
+    def restore_if_changed(self) -> None:
+        if data_fingerprint() != self.fingerprint:
+            self.saved_seed.restore()
+            self.fingerprint = data_fingerprint()
+
+
+@pytest.fixture(scope="package")
+def seeded_site(live_site, saved_seed, saved_empty, django_db_blocker) -> Iterator[SeededSite]:
+    """The seed written once for the browser tests, committed so that the live
+    server's threads read it; the tables are emptied again after the last one."""
+    live_site._live_server_modified_settings.enable()
+    with django_db_blocker.unblock():
+        saved_seed.restore()
+        seeded = SeededSite(live_site.url, saved_seed, data_fingerprint())
+    yield seeded
+    with django_db_blocker.unblock():
+        saved_empty.restore()
+    live_site._live_server_modified_settings.disable()
 
 
 @pytest.fixture
-def site(live_server, seeded) -> str:
-    """The base URL of the live site, with the data `make run` loads."""
-    return live_server.url
+def site(seeded_site, django_db_blocker) -> Iterator[str]:
+    """The base URL of the live site, with the data `make run` loads.
+
+    The data is loaded once for all the browser tests; a test that changed it
+    leaves the seed written back for the next one."""
+    with django_db_blocker.unblock():
+        yield seeded_site.url
+        seeded_site.restore_if_changed()
 
 
 @dataclass

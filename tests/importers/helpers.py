@@ -5,8 +5,6 @@ import csv
 import io
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from importers.normaliser import StatusTable
 from reports.models import (
     AnnualStatus,
@@ -19,6 +17,7 @@ from reports.models import (
     Project,
     StatusDepartment,
 )
+from tests.synthetic import Line, merged_blocks, write_xlsx
 
 MODELS = [
     Plan,
@@ -124,24 +123,6 @@ def plan_contents() -> dict[str, list[tuple]]:
     }
 
 
-def write_xlsx(
-    path: Path,
-    sheets: dict[str, list[list[object]]],
-    merges: dict[str, list[str]] | None = None,
-) -> Path:
-    """A workbook with one sheet per entry, rows as given, and merged ranges."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        for ref in (merges or {}).get(name, []):
-            sheet.merge_cells(ref)
-    workbook.save(path)
-    return path
-
-
 def write_csv(path: Path, rows: list[list[object]], *, encoding: str = "utf-8") -> Path:
     """CSV as Excel writes it: CRLF rows, quoting where needed; ``utf-8-sig`` adds a BOM."""
     buffer = io.StringIO(newline="")
@@ -167,49 +148,32 @@ def _preamble(table: StatusTable) -> list[list[object]]:
 def seed_as_merged_workbook(table: StatusTable, path: Path) -> Path:
     """One sheet; goal and direction cells merged down their blocks; the header
     repeated before goal IV as after a page break; footnotes at the end."""
-    rows = _preamble(table)
-    merges: list[str] = []
     goals = {g.number: g for g in table.goals}
     directions = {(d.goal_number, d.number): d for d in table.directions}
-    rows.append(HEADER)
-    goal_start = direction_start = 0
-    previous: tuple[int, int] | None = None
-    for project in table.projects:
-        key = (project.goal_number, project.direction_number)
-        if previous is None or key[0] != previous[0]:
-            _close(merges, "A", goal_start, len(rows))
-            _close(merges, "B", direction_start, len(rows))
-            if project.goal_number == 4:
-                rows += [[], HEADER]
-            goal = goals[project.goal_number]
-            goal_label = f"{chr(0x215F + goal.number)} {goal.title}"  # Ⅰ, Ⅱ, …
-            goal_start = direction_start = len(rows) + 1
-        elif key != previous:
-            _close(merges, "B", direction_start, len(rows))
-            direction_start = len(rows) + 1
-        first_of_goal = goal_start == len(rows) + 1
-        first_of_direction = direction_start == len(rows) + 1
-        direction = directions[key]
-        rows.append(
-            [
-                goal_label if first_of_goal else None,
-                f"{direction.number} {direction.title}" if first_of_direction else None,
+    lines = (
+        Line(
+            goal=project.goal_number,
+            goal_label=f"{chr(0x215F + project.goal_number)} {goals[project.goal_number].title}",
+            direction=project.direction_number,
+            direction_label=f"{direction.number} {direction.title}",
+            cells=[
                 f"{project.number} {project.name}",
                 project.content,
                 project.status_text,
                 project.departments_text,
-            ]
+            ],
         )
-        previous = key
-    _close(merges, "A", goal_start, len(rows))
-    _close(merges, "B", direction_start, len(rows))
-    rows += [[], ["※ 担当課は年度末の組織名です。"]]
+        for project in table.projects
+        for direction in [directions[(project.goal_number, project.direction_number)]]
+    )
+    rows, merges = merged_blocks(
+        lines,
+        header=HEADER,
+        before=_preamble(table),
+        after=[[], ["※ 担当課は年度末の組織名です。"]],
+        header_again_before=lambda goal: goal == 4,
+    )
     return write_xlsx(path, {"実施状況": rows}, {"実施状況": merges})
-
-
-def _close(merges: list[str], column: str, start: int, end: int) -> None:
-    if start and end > start:
-        merges.append(f"{column}{start}:{column}{end}")
 
 
 def seed_as_sheet_per_goal(table: StatusTable, path: Path) -> Path:

@@ -10,6 +10,8 @@ from importers.loader import status_import
 from importers.normaliser import normalise
 from importers.problems import ImportProblems
 from importers.readers import read_table
+from tests.conftest import SEED
+from tests.database import SavedTables
 from tests.importers.helpers import (
     HEADER,
     ROWS,
@@ -23,9 +25,17 @@ from tests.importers.helpers import (
 PLAN = "saitama-dv-2"
 
 
+@pytest.fixture(scope="module")
+def saved_seed_import(django_db_setup, django_db_blocker) -> SavedTables:
+    """The seed imported once for this module (without the corrections that
+    load_fixtures adds), and saved."""
+    with django_db_blocker.unblock():
+        return SavedTables.made_by(lambda: status_import(path=SEED, plan_slug=PLAN))
+
+
 @pytest.fixture
-def seeded_plan(db, seed_path):
-    status_import(path=seed_path, plan_slug=PLAN)
+def seeded_plan(db, saved_seed_import):
+    saved_seed_import.restore()
 
 
 def _refused(path) -> list[str]:

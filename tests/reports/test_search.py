@@ -35,8 +35,8 @@ from reports.search.text import (
 from reports.search.writer import search_documents_rebuild
 from reports.selectors import plan_statuses, status_filter_options
 from tests.conftest import OLD_NAME_FOR_PROJECT_18
-from tests.reports.corpus import synthetic_plan
 from tests.reports.html import main_of, parse
+from tests.synthetic import synthetic_plan
 
 URL = "/plans/saitama-dv-2/statuses/"
 

@@ -33,9 +33,9 @@ from reports.search.text import parse_query
 from reports.selectors import plan_statuses, status_filter_options
 from reports.selectors.facets import _facet_counts, _keyword_facet_counts
 from tests.conftest import ROOT
-from tests.reports.corpus import synthetic_plan
 from tests.reports.html import main_of
 from tests.reports.test_filters import check_page
+from tests.synthetic import synthetic_plan
 
 URL = "/plans/saitama-dv-2/statuses/"
 API = "/api/v1/plans/saitama-dv-2/statuses/"
