@@ -197,7 +197,7 @@ def forget_cached_reads() -> None:
     test would find the columns of an earlier test's identical rows and make
     one query fewer than on freshly imported data.
     """
-    from reports.search_engine import _columns_cache
+    from reports.search.engine import _columns_cache
 
     _columns_cache.clear()
 
