@@ -116,6 +116,14 @@ def search_documents_rebuild(*, status_ids: Iterable[int]) -> int:
             )
         if gone:
             touched |= _blocks_listing(cursor, gone)
+        if written >= BATCH_SIZE:
+            # Statistics of the tables as they now are, before the blocks are
+            # read from them: planned from those of much smaller (or empty)
+            # tables, the block's join can loop over every row for every row.
+            cursor.execute(
+                "ANALYZE reports_statussearchdocument, reports_annualstatus,"
+                " reports_project, reports_statusdepartment"
+            )
         for plan_id, number in sorted(touched):
             search_block_rebuild(cursor, plan_id=plan_id, number=number)
     return written
