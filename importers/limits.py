@@ -38,8 +38,8 @@ class ImportLimits:
 
     @classmethod
     def from_settings(cls, values: Mapping[str, int] = DEFAULTS) -> "ImportLimits":
-        """From the settings' values (``django.conf.settings`` passes as a mapping
-        through ``vars``), each missing one at its default."""
+        """From a mapping of the settings' names to values (the loader passes
+        ``settings.IMPORT_LIMITS``), each missing one at its default."""
         value = {name: values.get(name, default) for name, default in DEFAULTS.items()}
         return cls(
             file_bytes=value["IMPORT_MAX_FILE_BYTES"],
