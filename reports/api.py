@@ -10,7 +10,7 @@ are ``{"error": "…"}``. JSON only: no browsable API, no users, no cookies (the
 
 from typing import Any
 
-from django.http import HttpResponseBase, HttpResponseNotAllowed
+from django.http import HttpResponseBase
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware, method_decorator
@@ -30,6 +30,7 @@ from reports.openapi import openapi_document
 PAGE_SIZE = 100
 
 NOT_FOUND = "見つかりません / not found"
+METHOD_NOT_ALLOWED = "GET と HEAD だけが使えます / only GET and HEAD are allowed"
 
 conditional = decorator_from_middleware(ConditionalGetMiddleware)
 """An ETag from the body's hash, and 304 when If-None-Match matches it."""
@@ -47,10 +48,8 @@ class JsonOnly(BaseContentNegotiation):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponseBase | None:
     """DRF's handler, with every error body as ``{"error": "…"}``: ``name: message``
-    for each refused parameter, one message for a missing resource. A method other
-    than GET or HEAD gets Django's plain 405, as the site's other views do."""
-    if isinstance(exc, exceptions.MethodNotAllowed):
-        return HttpResponseNotAllowed(context["view"].allowed_methods)
+    for each refused parameter, one message for a missing resource, one naming the
+    methods there are for any other method than GET or HEAD."""
     response = views.exception_handler(exc, context)
     if response is None:
         return None
@@ -60,6 +59,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponseBa
         )
     elif response.status_code == 404:
         message = NOT_FOUND
+    elif isinstance(exc, exceptions.MethodNotAllowed):
+        message = METHOD_NOT_ALLOWED
+        response["Allow"] = ", ".join(context["view"].allowed_methods)
     else:
         message = str(exc)
     response.data = {"error": message}

@@ -131,12 +131,14 @@ class FacetFilter(django_filters.ChoiceFilter):
     the same for a keyword's matches in the search index. The options, with
     their keys, are set per request (``set_options``)."""
 
-    def __init__(self, *, key: str | None, search, **kwargs) -> None:
+    def __init__(self, *, key: str | None, search, value_format: str, **kwargs) -> None:
         kwargs.setdefault("empty_label", "すべて")
         super().__init__(**kwargs)
         # The options are the plan's, known only per request: the OpenAPI
-        # document says what a value is (as shared in a URL: 2, 2-4, 2017).
-        extend_schema_field({"type": "string", "description": self.label})(self)
+        # document says what a value is, as it is shared in a URL.
+        extend_schema_field({"type": "string", "description": f"{self.label}: {value_format}"})(
+            self
+        )
         self.key = key
         self.search = search
         self.keys: dict[str, object] = {}
@@ -196,12 +198,30 @@ class DepartmentFilter(FacetFilter):
 
 
 class StatusFilter(django_filters.FilterSet):
-    goal = FacetFilter(label="基本目標", key="project__direction__goal", search=search_filters.goal)
-    direction = FacetFilter(
-        label="施策の方向", key="project__direction", search=search_filters.direction
+    goal = FacetFilter(
+        label="基本目標",
+        key="project__direction__goal",
+        search=search_filters.goal,
+        value_format="the goal's number within the plan, e.g. 2",
     )
-    department = DepartmentFilter(label="担当課", search=search_filters.department)
-    year = FacetFilter(label="年度", key="fiscal_year", search=search_filters.fiscal_year)
+    direction = FacetFilter(
+        label="施策の方向",
+        key="project__direction",
+        search=search_filters.direction,
+        value_format="goal number and direction number joined by a hyphen, e.g. 2-4",
+    )
+    department = DepartmentFilter(
+        label="担当課",
+        search=search_filters.department,
+        value_format="the department's name as published, e.g. 男女共同参画課; "
+        "a successor also counts its predecessor's entries from the takeover year",
+    )
+    year = FacetFilter(
+        label="年度",
+        key="fiscal_year",
+        search=search_filters.fiscal_year,
+        value_format="the Western fiscal year, e.g. 2017 for 平成29年度",
+    )
     q = KeywordFilter(label="キーワード", method="filter_keyword", max_length=KEYWORD_MAX_LENGTH)
 
     class Meta:

@@ -175,10 +175,16 @@ API_PATHS = [
 def test_every_other_method_is_a_405_naming_get_and_head(client, seeded, method):
     for path in API_PATHS:
         response = client.generic(method, path)
-        assert (response.status_code, response["Allow"], response.content) == (
+        assert (
+            response.status_code,
+            response["Allow"],
+            response["Content-Type"],
+            response.json(),
+        ) == (
             405,
             "GET, HEAD",
-            b"",
+            "application/json",
+            {"error": "GET と HEAD だけが使えます / only GET and HEAD are allowed"},
         ), path
 
 

@@ -27,7 +27,12 @@ def test_the_status_lists_parameters_are_the_filtersets_filters_and_page():
     assert sorted(parameters) == sorted([*StatusFilter.base_filters, "page"])
     assert sorted(parameters) == ["department", "direction", "goal", "page", "q", "year"]
     assert {name: p["description"] for name, p in parameters.items() if name != "page"} == {
-        name: f.label for name, f in StatusFilter.base_filters.items()
+        "goal": "基本目標: the goal's number within the plan, e.g. 2",
+        "direction": "施策の方向: goal number and direction number joined by a hyphen, e.g. 2-4",
+        "department": "担当課: the department's name as published, e.g. 男女共同参画課; "
+        "a successor also counts its predecessor's entries from the takeover year",
+        "year": "年度: the Western fiscal year, e.g. 2017 for 平成29年度",
+        "q": "キーワード",
     }
     assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
 
