@@ -14,6 +14,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("help/", views.help_page, name="help"),
     path("data/", views.data, name="data"),
     path("search/", views.search, name="search"),
     path("departments/", views.department_index, name="departments"),

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from reports import exports, selectors
 from reports.filters import KEYWORD_MAX_LENGTH
+from reports.hotlines import hotline_list
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -194,13 +195,24 @@ def department_detail(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
+def help_page(request: HttpRequest) -> HttpResponse:
+    """The hotlines first: national lines, then the centres of the municipalities
+    whose plans the site holds (only those the data file lists)."""
+    hotlines = hotline_list(settings.HOTLINES_FILE)
+    local_centres = [
+        {"municipality": m, "hotlines": hotlines.local_for([m])}
+        for m in selectors.plan_municipalities()
+        if hotlines.local_for([m])
+    ]
+    return render(request, "reports/help.html", {"local_centres": local_centres})
+
+
 def about(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/about.html",
         {
             "plans": selectors.plan_list(),
-            "import_runs": selectors.import_run_list(),
             "licence": settings.DATA_LICENCE,
         },
     )

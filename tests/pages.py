@@ -19,10 +19,35 @@ PAGE_URLS: dict[str, str] = {
     "department_index": "/departments/",
     "department": "/departments/%E5%B8%82%E6%B0%91%E7%94%9F%E6%B4%BB%E5%AE%89%E5%85%A8%E8%AA%B2/",
     "about": "/about/",
+    "help": "/help/",
     "data": "/data/",
 }
 """``filter_combined`` is goal Ⅱ + 男女共同参画課 + 2017 + keyword DV;
 ``department`` is 市民生活安全課, which has a predecessor (市民総務課)."""
+
+# Each page type's <title>: the page's own short name and the site's neutral name,
+# never the plan's title or words such as 暴力 or DV (the tab bar and the browser's
+# history show it).
+PAGE_TITLES: dict[str, str] = {
+    name: f"{title}｜計画の実施状況"
+    for name, title in {
+        "home": "計画の概要",
+        "plan": "計画の概要",
+        "goal": "基本目標Ⅱ",
+        "direction": "施策の方向Ⅱ-4",
+        "project": "事業20",
+        "fiscal_year": "平成29年度（2017年度）の実施状況",
+        "filter": "絞り込み（57件・1ページ目）",
+        "filter_combined": "絞り込み（8件）",
+        "filter_bad_parameter": "絞り込み",
+        "department_index": "担当課の一覧",
+        "department": "担当課のページ",
+        "about": "このサイトについて",
+        "help": "相談窓口",
+        "data": "オープンデータ",
+    }.items()
+}
+WORDS_NEVER_IN_TITLES = ("暴力", "DV", "ＤＶ", "配偶者", "虐待", "被害")
 
 # Page types answered with 400 on purpose, to show how a bad parameter is explained.
 BAD_REQUEST_PAGES = {"filter_bad_parameter"}

@@ -21,6 +21,7 @@ from reports.selectors.plans import (
     plan_get,
     plan_goals_tree,
     plan_list,
+    plan_municipalities,
     project_get,
 )
 from reports.selectors.statuses import (
@@ -51,6 +52,7 @@ __all__ = [
     "plan_get",
     "plan_goals_tree",
     "plan_list",
+    "plan_municipalities",
     "plan_status_filter",
     "plan_statuses",
     "project_get",

@@ -22,6 +22,16 @@ def plan_list() -> QuerySet[Plan]:
     return Plan.objects.annotate(project_count=Count("projects", distinct=True)).order_by("slug")
 
 
+def plan_municipalities() -> list[str]:
+    """The municipalities whose plans the site holds, by name."""
+    return list(
+        Plan.objects.exclude(municipality="")
+        .order_by("municipality")
+        .values_list("municipality", flat=True)
+        .distinct()
+    )
+
+
 def plan_get(*, slug: str) -> Plan:
     return get_object_or_404(Plan, slug=slug)
 

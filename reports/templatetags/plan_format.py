@@ -3,6 +3,8 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from reports.corrections import Reading, project_reading, status_reading
 from reports.eras import fiscal_year_label
@@ -24,6 +26,15 @@ def goal_numeral(value: int) -> str:
     """Basic goals are shown with Roman numerals, as plans print them: 2 → Ⅱ."""
     value = int(value)
     return _ROMAN[value - 1] if 1 <= value <= len(_ROMAN) else str(value)
+
+
+@register.filter
+def hash_groups(value: str) -> str:
+    """A hash in groups of 16 characters that may wrap between groups, never
+    inside one; copied, it is the hash unchanged (``<wbr>`` adds no character)."""
+    text = str(value)
+    groups = (escape(text[i : i + 16]) for i in range(0, len(text), 16))
+    return mark_safe("<wbr>".join(f'<span class="nowrap">{g}</span>' for g in groups))
 
 
 @register.filter

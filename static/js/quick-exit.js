@@ -11,8 +11,11 @@
     return;
   }
   var destination = link.getAttribute("href");
+  // The Shift hint only where there is a keyboard and a mouse: a phone has no
+  // Shift key, and its reader would look for one.
   var hint = document.querySelector("[data-quick-exit-hint]");
-  if (hint) {
+  var hasKeyboard = window.matchMedia("(hover: hover) and (pointer: fine)").matches;
+  if (hint && hasKeyboard) {
     hint.hidden = false;
   }
   var shiftPresses = 0;

@@ -1,10 +1,12 @@
 """The open-data page: fields, licence, citation, update history, schema.org Dataset."""
 
+import hashlib
 import json
 
 import pytest
 
 from reports.exports import EXPORT_COLUMNS
+from tests.conftest import SEED
 from tests.pages import PAGE_URLS
 from tests.reports.html import main_of, parse
 
@@ -41,6 +43,10 @@ def test_data_page_links_the_whole_dataset_and_names_the_licence(client, seeded,
     )
     history = main.one("table", cls="import-table")
     assert [cell.text for cell in history.all("tr")[1].all("th")] == ["saitama_dv2_H29_status.txt"]
+    # The file's hash for researchers, in groups that wrap only between them.
+    hash_cell = history.all("tr")[1].all("td")[-1].one("code", cls="hash")
+    assert hash_cell.text == hashlib.sha256(SEED.read_bytes()).hexdigest()
+    assert [len(group.text) for group in hash_cell.all("span", cls="nowrap")] == [16] * 4
 
 
 @pytest.mark.django_db

@@ -64,9 +64,7 @@ def test_goal_page_lists_its_directions_and_projects_with_their_years(client, se
     response = client.get(PAGE_URLS["goal"])
     assert response.status_code == 200
     page = parse(response)
-    assert page.texts("title") == [
-        f"基本目標Ⅱ 被害者の早期発見と相談体制の充実｜{PLAN_TITLE}｜{SITE}"
-    ]
+    assert page.texts("title") == [f"基本目標Ⅱ｜{SITE}"]
     main = page.one("main")
     assert main.texts("h1") == ["基本目標Ⅱ 被害者の早期発見と相談体制の充実"]
     assert main.texts("h2") == [
@@ -124,7 +122,7 @@ def test_project_page_shows_content_status_linked_departments_and_source(client,
     response = client.get(PAGE_URLS["project"])
     assert response.status_code == 200
     page = parse(response)
-    assert page.texts("title") == [f"20 外国人のための生活相談｜{PLAN_TITLE}｜{SITE}"]
+    assert page.texts("title") == [f"事業20｜{SITE}"]
     main = page.one("main")
     assert main.texts("h1") == ["事業20 外国人のための生活相談"]
     assert main.texts("h2") == ["事業内容", "年度ごとの実施状況"]
@@ -170,7 +168,7 @@ def test_fiscal_year_page_is_the_whole_table_as_the_city_printed_it(client, seed
     response = client.get(PAGE_URLS["fiscal_year"])
     assert response.status_code == 200
     page = parse(response)
-    assert page.texts("title") == [f"平成29年度（2017年度）の実施状況｜{PLAN_TITLE}｜{SITE}"]
+    assert page.texts("title") == [f"平成29年度（2017年度）の実施状況｜{SITE}"]
     main = page.one("main")
     assert main.texts("h1") == ["平成29年度（2017年度）の実施状況"]
     assert main.texts("h2") == [
@@ -229,7 +227,7 @@ def test_department_page_lists_its_statuses_by_year(client, seeded):
     response = client.get(PAGE_URLS["department"])
     assert response.status_code == 200
     page = parse(response)
-    assert page.texts("title") == [f"市民生活安全課の実施状況｜{SITE}"]
+    assert page.texts("title") == [f"担当課のページ｜{SITE}"]
     main = page.one("main")
     assert main.texts("h1") == ["市民生活安全課"]
     assert main.texts("h2") == [PLAN_TITLE]
@@ -294,12 +292,9 @@ def test_about_page_names_sources_licence_reading_import_and_private_browsing(cl
         "実施状況の読み方",
         "データの取り込み方",
     ]
-    row = main.one("table", cls="import-table").one("tbody").one("tr")
-    assert row.one("th").text == "saitama_dv2_H29_status.txt"
-    cells = row.texts("td")
-    assert cells[:3] == [PLAN_TITLE, "平成29年度（2017年度）", "57"]
-    assert cells[4] == "取り込み済み"
-    assert len(cells[5]) == 64
+    # The file list and its hashes are for researchers, on the data page.
+    assert main.all("table") == []
+    assert ("オープンデータのページの「更新の記録」", "/data/#history") in main.links()
     assert "ただし、このボタンは閲覧履歴を消しません。" in main.text
     assert "Google Chrome: 右上のメニューから「新しいシークレット ウィンドウ」" in main.text
     assert (
@@ -372,7 +367,7 @@ def test_not_found_page_keeps_the_quick_exit_and_hotlines(client, seeded):
     page = parse(response)
     assert page.one("main").texts("h1") == ["ページが見つかりません"]
     assert page.one("a", cls="quick-exit").attrs["href"] == "https://www.google.com/"
-    assert len(page.one("footer").one("ul").all("li")) == 3
+    assert len(page.one("footer").one("ul").all("li")) == 4
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self';")
 
 
@@ -385,7 +380,7 @@ def test_server_error_page_keeps_the_quick_exit_and_hotlines(rf):
     page = parse(response)
     assert page.one("main").texts("h1") == ["表示できませんでした"]
     assert page.one("a", cls="quick-exit").attrs["href"] == "https://www.google.com/"
-    assert len(page.one("footer").one("ul").all("li")) == 3
+    assert len(page.one("footer").one("ul").all("li")) == 4
 
 
 @pytest.mark.django_db

@@ -27,7 +27,8 @@ QUERIES = {
     "filter_bad_parameter": 6,  # plan and the option lists; nothing else runs
     "department_index": 3,  # departments, predecessor links, successor links
     "department": 6,  # department, its two kinds of links, statuses, departments, corrections
-    "about": 2,  # plans, imports
+    "about": 1,  # plans
+    "help": 1,  # the plans' municipalities
     "data": 2,  # plans, imports
 }
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from reports.hotlines import Hotline, hotline_list
-from tests.pages import BAD_REQUEST_PAGES, PAGE_URLS
+from reports.hotlines import Hotline, Hotlines, hotline_list
+from tests.pages import BAD_REQUEST_PAGES, PAGE_TITLES, PAGE_URLS, WORDS_NEVER_IN_TITLES
 from tests.reports.html import parse
 
 CSP = (
@@ -38,13 +38,14 @@ def test_headers_set_no_cookie_a_strict_csp_and_no_referrer(client, seeded, name
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", PAGE_URLS)
-def test_quick_exit_is_first_in_tab_order_then_the_skip_link(client, seeded, name):
+def test_quick_exit_is_first_in_tab_order_then_help_then_the_skip_link(client, seeded, name):
     page = parse(fetch(client, name))
     focusable = [
         e for e in page.iter() if (e.tag == "a" and "href" in e.attrs) or e.tag in FOCUSABLE - {"a"}
     ]
-    assert [(e.text, e.attrs.get("href")) for e in focusable[:2]] == [
+    assert [(e.text, e.attrs.get("href")) for e in focusable[:3]] == [
         ("このページからすぐ離れる", "https://www.google.com/"),
+        ("相談窓口", "/help/"),
         ("本文へ移動", "#main"),
     ]
     assert "data-quick-exit" in focusable[0].attrs
@@ -62,18 +63,21 @@ def test_no_inline_script_or_style_and_only_same_origin_assets(client, seeded, n
     data_blocks = [s for s in page.all("script") if s.attrs.get("type") == "application/ld+json"]
     scripts = [s for s in page.all("script") if s not in data_blocks]
     assert len(data_blocks) == (1 if name == "data" else 0)
-    assert [s.attrs.get("src") for s in scripts] == ["/static/js/quick-exit.js"]
+    own_scripts = ["/static/js/quick-exit.js"]
+    if name.startswith("filter"):
+        own_scripts.append("/static/js/filter-panel.js")
+    assert [s.attrs.get("src") for s in scripts] == own_scripts
     assert all(not s.children for s in scripts)
     assert page.all("style") == []
     assert [e.tag for e in page.iter() if "style" in e.attrs] == []
     assert not re.search(r"\son[a-z]+=", html)
     assert [link.attrs["href"] for link in page.all("link")] == ["/static/css/site.css"]
-    assert not re.search(
-        r"(src|href)=\"(https?:)?//",
-        html.replace('href="https://www.google.com/"', "").replace(
-            f'href="{settings.DATA_LICENCE["url"]}"', ""
-        ),
-    )
+    # Links (never assets) to other sites: the quick exit, the licence, and the
+    # hotlines' chat and mail routes on the help page.
+    routes = [r.url for h in hotline_list(settings.HOTLINES_FILE).national for r in h.routes]
+    for url in ["https://www.google.com/", settings.DATA_LICENCE["url"], *routes]:
+        html = html.replace(f'href="{url}"', "")
+    assert not re.search(r"(src|href)=\"(https?:)?//", html)
 
 
 @pytest.mark.django_db
@@ -94,12 +98,13 @@ def test_one_h1_headings_in_order_lang_and_breadcrumbs(client, seeded, name):
 
 
 @pytest.mark.django_db
-def test_every_page_type_has_its_own_title(client, seeded):
+def test_every_page_type_has_its_own_neutral_title(client, seeded):
     titles = {name: parse(fetch(client, name)).one("title").text for name in PAGE_URLS}
+    assert titles == PAGE_TITLES
     # The home page of a one-plan site is that plan's overview.
     assert titles.pop("home") == titles["plan"]
     assert len(set(titles.values())) == len(titles)
-    assert all(title.endswith("｜計画の実施状況") for title in titles.values())
+    assert [t for t in titles.values() for word in WORDS_NEVER_IN_TITLES if word in t] == []
 
 
 @pytest.mark.django_db
@@ -111,12 +116,16 @@ def test_footer_lists_the_hotlines_from_the_data_file(client, seeded, name):
         "DV相談ナビ #8008 お近くの配偶者暴力相談支援センターにつながります",
         "DV相談＋（プラス） 0120-279-889 24時間受付、メール・チャットでも相談できます",
         "警察（緊急のとき） 110 身の危険を感じたら、すぐに通報してください",
+        "警察相談専用電話 #9110 緊急ではないけれど警察に相談したいとき。"
+        "お住まいの地域の警察の相談窓口につながります",
     ]
     assert footer.one("ul").links() == [
         ("#8008", "tel:%238008"),
         ("0120-279-889", "tel:0120279889"),
         ("110", "tel:110"),
+        ("#9110", "tel:%239110"),
     ]
+    assert ("相談窓口をすべて見る（チャット・メールの窓口も）", "/help/") in footer.links()
 
 
 def test_hotlines_come_from_the_file_named_in_settings(tmp_path):
@@ -124,8 +133,10 @@ def test_hotlines_come_from_the_file_named_in_settings(tmp_path):
     path.write_text(
         '[[hotline]]\nname = "相談窓口"\nnumber = "0000"\ntel = "0000"\n', encoding="utf-8"
     )
-    assert hotline_list(path) == (Hotline(name="相談窓口", number="0000", tel="0000", note=""),)
-    assert hotline_list(Path(settings.HOTLINES_FILE))[0].name == "DV相談ナビ"
+    assert hotline_list(path) == Hotlines(
+        national=(Hotline(name="相談窓口", number="0000", tel="0000", note=""),), local=()
+    )
+    assert hotline_list(Path(settings.HOTLINES_FILE)).national[0].name == "DV相談ナビ"
 
 
 def test_quick_exit_script_replaces_history_and_listens_for_three_shifts():
