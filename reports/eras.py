@@ -63,3 +63,21 @@ def fiscal_year_label(fiscal_year: int) -> str:
             era_year = "元" if number == 1 else str(number)
             return f"{era}{era_year}年度（{fiscal_year}年度）"
     return f"{fiscal_year}年度"
+
+
+_YEAR_WORD = re.compile(
+    r"(?:(?P<western>(?:19|20)\d{2})|(?P<era>平成|令和|[HRhr])(?P<era_year>\d{1,2}|元))(?:年度|年)?"
+)
+
+
+def fiscal_year_in_word(word: str) -> int | None:
+    """The fiscal year a whole search word names (2017, 2017年度, 平成29年度, H29,
+    令和元年), or None: a reader's way of asking for a year, not a text to find."""
+    match = _YEAR_WORD.fullmatch(unicodedata.normalize("NFKC", word).strip())
+    if match is None:
+        return None
+    if match.group("western"):
+        return int(match.group("western"))
+    if match.group("era_year") == "0" or match.group("era_year").startswith("0"):
+        return None
+    return era_to_western(match.group("era"), match.group("era_year"))

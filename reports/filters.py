@@ -11,6 +11,7 @@ the search index. The filter page, its facet counts, the downloads and the API
 all go through this FilterSet.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, partial
 
@@ -20,11 +21,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.http import QueryDict
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
 from reports import search
-from reports.eras import fiscal_year_label
+from reports.eras import fiscal_year_in_word, fiscal_year_label
 from reports.models import (
     AnnualStatus,
     BasicGoal,
@@ -97,6 +99,32 @@ def validate_query(value: str) -> None:
         parse_query(value)
     except QueryError as error:
         raise ValidationError(str(error), code="query") from error
+
+
+def canonical_filter_query(data: QueryDict) -> QueryDict:
+    """The filter page's parameters as a shared URL should carry them: empty ones
+    dropped, and a fiscal year written among the keyword's words (デートDV 2017,
+    平成29年度, H29) made the year filter when no year is chosen."""
+    canonical = QueryDict(mutable=True)
+    for name, values in data.lists():
+        kept = [value for value in values if value != ""]
+        if kept:
+            canonical.setlist(name, kept)
+    keyword = canonical.get("q", "")
+    if "year" in canonical or '"' in keyword:
+        return canonical
+    words = unicodedata.normalize("NFKC", keyword).split()
+    years = [fiscal_year_in_word(word) for word in words]
+    if not any(years):
+        return canonical
+    first = next(i for i, year in enumerate(years) if year)
+    canonical["year"] = str(years[first])
+    rest = " ".join(words[:first] + words[first + 1 :])
+    if rest:
+        canonical["q"] = rest
+    else:
+        del canonical["q"]
+    return canonical
 
 
 class KeywordField(forms.CharField):

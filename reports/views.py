@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from reports import exports, selectors
-from reports.filters import KEYWORD_MAX_LENGTH
+from reports.filters import KEYWORD_MAX_LENGTH, canonical_filter_query
 from reports.hotlines import hotline_list
 
 
@@ -81,6 +81,10 @@ def fiscal_year_detail(request: HttpRequest, slug: str, fiscal_year: int) -> Htt
 
 def status_search(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
+    canonical = canonical_filter_query(request.GET)
+    if list(canonical.lists()) != list(request.GET.lists()):
+        query = canonical.urlencode()
+        return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
     filterset = selectors.plan_status_filter(plan=plan, data=request.GET)
     context = {
         "plan": plan,

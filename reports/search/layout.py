@@ -26,9 +26,9 @@ import numpy as np
 
 from reports.search.text import SEPARATOR
 
-FORMAT = 1
+FORMAT = 2
 """The version of what the index stores, recorded in each block
-(``SearchBlock.format``)."""
+(``SearchBlock.format``). 2: kana and long vowels folded (``text.normalise``)."""
 
 BLOCK_SIZE = 8192
 """Documents per block; at most 65,536 (positions are two bytes)."""

@@ -5,12 +5,15 @@ Pure functions, no database. The same ``normalise`` folds the indexed texts
 normalisation" means the same thing on both sides.
 
 Folded: NFKC (full-width letters and digits, half-width katakana, compatibility
-forms), case (``str.casefold``), the dash and long-vowel family (ー－−‐‑‒–—―ｰ -
-all become ``-``), the wave dash family (〜～ become ``~``) and runs of white
-space (one space). Not folded, on purpose: hiragana and katakana (あい and アイ
-are different words to a reader), old and new kanji forms (國/国, 髙/高: the
-city's texts use one form each, and folding would need a table we would have
-to maintain by hand).
+forms), case (``str.casefold``), hiragana to katakana (でーと finds デート: readers
+type either, and the city's texts write the same word both ways), small kana to
+their full size (ァ→ア, ッ→ツ, ヶ→ケ), the long-vowel mark after kana dropped
+(デート, デエト and デト differ only in a sound readers write both ways:
+コンピュータ/コンピューター), the dash family elsewhere (－−‐‑‒–—―, and ー not
+after kana, all become ``-``), the wave dash family (〜～ become ``~``) and runs
+of white space (one space). Not folded, on purpose: old and new kanji forms
+(國/国, 髙/高: the city's texts use one form each, and folding would need a table
+we would have to maintain by hand).
 """
 
 import operator
@@ -18,10 +21,25 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d\uff70\u2500\u2501"
+DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u2500\u2501"
 WAVES = "\u301c\uff5e\u223c"
-_FOLD = str.maketrans({**{c: "-" for c in DASHES}, **{c: "~" for c in WAVES}})
-_FOLDED = re.compile(f"[{re.escape(DASHES + WAVES)}]")
+LONG_VOWEL = "\u30fc"
+"""ー (NFKC makes the half-width ｰ this too): dropped after kana, else a dash."""
+_HIRAGANA = {chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)}  # ぁ…ゖ → ァ…ヶ
+_HIRAGANA.update({"\u309d": "\u30fd", "\u309e": "\u30fe"})  # ゝゞ → ヽヾ
+_SMALL_KANA = dict(zip("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ", strict=True))
+_FOLD = str.maketrans(
+    {
+        **{c: "-" for c in DASHES},
+        **{c: "~" for c in WAVES},
+        **{h: _SMALL_KANA.get(k, k) for h, k in _HIRAGANA.items()},
+        **_SMALL_KANA,
+    }
+)
+_KANA = "\u30a1-\u30fa\u30fd\u30fe"
+"""Katakana after folding (hiragana have become katakana)."""
+_LONG_AFTER_KANA = re.compile(f"(?<=[{_KANA}]){LONG_VOWEL}+")
+_IS_KANA = re.compile(f"[{_KANA}]")
 SEPARATOR = "\n"
 """Joins the fields of a document; queries never contain it (control characters
 are refused), so a match never spans two fields."""
@@ -51,6 +69,13 @@ def _fold(segment: str) -> str:
     return folded
 
 
+def _long_vowels(folded: str) -> str:
+    """ー dropped after kana, a dash elsewhere."""
+    if LONG_VOWEL not in folded:
+        return folded
+    return _LONG_AFTER_KANA.sub("", folded).replace(LONG_VOWEL, "-")
+
+
 def normalise_with_map(text: str) -> tuple[str, list[tuple[int, int]]]:
     """The folded text and, for each of its characters, the span of ``text`` it came from."""
     out: list[str] = []
@@ -60,6 +85,9 @@ def normalise_with_map(text: str) -> tuple[str, list[tuple[int, int]]]:
         folded = _fold(segment)
         if folded == " " and out and out[-1] == " ":
             folded = ""
+        elif LONG_VOWEL in folded:
+            after_kana = bool(out) and _IS_KANA.fullmatch(out[-1]) is not None
+            folded = _long_vowels((out[-1] if after_kana else "") + folded)[after_kana:]
         for char in folded:
             out.append(char)
             spans.append((position, position + len(segment)))
@@ -84,8 +112,7 @@ def normalise(text: str) -> str:
     most texts are folded as a whole, in C)."""
     if _PLAIN.fullmatch(text):
         folded = unicodedata.normalize("NFKC", _SPACES.sub(" ", text)).casefold()
-        # ``translate`` looks up every character; most texts have nothing to fold.
-        return folded.translate(_FOLD) if _FOLDED.search(folded) else folded
+        return _long_vowels(folded.translate(_FOLD))
     return normalise_with_map(text)[0]
 
 

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
+from django.http import QueryDict
 
+from reports.filters import canonical_filter_query
 from reports.models import AnnualStatus, DepartmentSuccession
 from reports.search.text import normalise, parse_query, text_matches
 from tests.conftest import OLD_NAME_FOR_PROJECT_18
+from tests.pages import PAGE_URLS
 from tests.reports.html import main_of, parse
 
 URL = "/plans/saitama-dv-2/statuses/"
@@ -121,7 +124,7 @@ def check_page(client, params: dict[str, str]) -> int:
     while True:
         query["page"] = str(page_number)
         page = main_of(client.get(URL, query))
-        shown += [h3.links()[0][1] for h3 in page.all("h3")]
+        shown += [li.one("h3").links()[0][1] for li in page.all("li", cls="result")]
         if not page.all("a", rel="next"):
             break
         page_number += 1
@@ -239,7 +242,7 @@ def test_pages_of_twenty_keep_the_other_parameters(client, seeded):
 def test_no_results_say_so(client, seeded):
     main = main_of(client.get(URL, {"q": "該当しない語"}))
     assert main.one("span", cls="result-count").text == "0件"
-    assert "条件に合う実施状況はありません。条件を減らしてみてください。" in main.texts("p")
+    assert "条件に合う実施状況はありません。" in main.texts("p")
 
 
 BAD_PARAMETERS = [
@@ -316,3 +319,43 @@ def test_department_options_name_the_predecessors_they_include(client, seeded):
     )
     assert departments["男女共同参画課"] == "男女共同参画課（27件）"
     assert list(departments)[-1] == "全庁"
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [
+        ("q=&goal=3&direction=&department=&year=2017", "goal=3&year=2017"),
+        ("q=&goal=&direction=&department=&year=", ""),
+        ("q=デートDV+2017", "q=デートDV&year=2017"),
+        ("q=2017年度+デートDV", "q=デートDV&year=2017"),
+        ("q=相談+平成29年度", "q=相談&year=2017"),
+        ("q=相談+H29", "q=相談&year=2017"),
+        ("q=相談+ｒ２", "q=相談&year=2020"),
+        ("q=令和元年度", "year=2019"),
+        # A year already chosen wins; the word stays a word to find.
+        ("q=相談+2017&year=2018", "q=相談+2017&year=2018"),
+        # A phrase is searched as written.
+        ("q=%22DV+2017%22", "q=%22DV+2017%22"),
+        # Not years: numbers in other forms, counts, era year 0.
+        ("q=1050件", "q=1050件"),
+        ("q=H0", "q=H0"),
+        ("q=12", "q=12"),
+    ],
+)
+def test_a_shared_filter_url_drops_empty_parameters_and_takes_a_year_from_the_keyword(
+    query, canonical
+):
+    assert canonical_filter_query(QueryDict(query)).urlencode() == QueryDict(canonical).urlencode()
+
+
+@pytest.mark.django_db
+def test_the_filter_page_redirects_to_its_canonical_url(client, seeded):
+    response = client.get(PAGE_URLS["filter"] + "?q=でーとDV+2017&goal=&department=")
+    assert response.status_code == 302
+    assert response["Location"] == PAGE_URLS["filter"] + "?" + urlencode(
+        {"q": "でーとDV", "year": "2017"}
+    )
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == 4
+    assert client.get(PAGE_URLS["filter"] + "?q=&year=").headers["Location"] == PAGE_URLS["filter"]
