@@ -166,6 +166,8 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.google.com/")
 # Consultation hotlines for the footer (data, not templates).
 HOTLINES_FILE = BASE_DIR / "fixtures" / "hotlines.toml"
+# Reviewed search synonyms: words readers type and what the tables write.
+SYNONYMS_FILE = BASE_DIR / "fixtures" / "synonyms.toml"
 # The licence under which the published data is offered again.
 DATA_LICENCE = {
     "name": env.str(

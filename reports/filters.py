@@ -17,6 +17,7 @@ from functools import cached_property, partial
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -37,6 +38,7 @@ from reports.models import (
 )
 from reports.search import KeywordMatches, QueryError, SearchQuery, parse_query
 from reports.search import filters as search_filters
+from reports.search.synonyms import synonym_table
 from reports.templatetags.plan_format import goal_numeral
 
 KEYWORD_MAX_LENGTH = 100
@@ -306,7 +308,9 @@ class StatusFilter(django_filters.FilterSet):
         if self._search_results is None:
             self._search_results = search.find(
                 plan_id=self.options.plan_id,
-                query=parse_query(self.form.cleaned_data["q"]),
+                query=parse_query(
+                    self.form.cleaned_data["q"], synonyms=synonym_table(settings.SYNONYMS_FILE)
+                ),
                 conditions=self.conditions(),
             )
         return self._search_results

@@ -306,13 +306,42 @@ class Rows:
         return Rows(self.columns, self.ordinals[index])
 
 
+@dataclass(frozen=True)
+class GroupMatches:
+    """The documents holding one of a group of terms (a word and its synonyms):
+    positions ascending, the characters inside the group's occurrences, and the
+    weight of the heaviest field holding one of them."""
+
+    ordinals: np.ndarray
+    characters: np.ndarray
+    weights: np.ndarray
+
+
+def _either(matches: dict[str, TermMatches], group: tuple[str, ...]) -> GroupMatches:
+    found = [matches[term] for term in group]
+    if len(group) == 1:
+        return GroupMatches(found[0].ordinals, found[0].counts * len(group[0]), found[0].weights)
+    ordinals, at = np.unique(np.concatenate([f.ordinals for f in found]), return_inverse=True)
+    characters = np.zeros(len(ordinals), np.int64)
+    np.add.at(
+        characters,
+        at,
+        np.concatenate([f.counts * len(t) for f, t in zip(found, group, strict=True)]),
+    )
+    weights = np.zeros(len(ordinals), np.int64)
+    np.maximum.at(weights, at, np.concatenate([f.weights for f in found]))
+    return GroupMatches(ordinals, characters, weights)
+
+
 class KeywordMatches:
     """The documents of a plan that match a query, and what the pages ask of them."""
 
     def __init__(self, plan_id: int, query: SearchQuery) -> None:
         self.query = query
-        self.columns, matches = read_matches(plan_id, [*query.include, *query.exclude])
-        included = [matches[t] for t in query.include]
+        groups = query.groups()
+        terms = dict.fromkeys([*(t for group in groups for t in group), *query.exclude])
+        self.columns, matches = read_matches(plan_id, list(terms))
+        included = [_either(matches, group) for group in groups]
         ordinals = reduce(
             lambda a, b: np.intersect1d(a, b, assume_unique=True), (m.ordinals for m in included)
         )
@@ -328,14 +357,14 @@ class KeywordMatches:
         """Positions of the matches, ascending."""
         weight = np.zeros(len(ordinals), np.int64)
         covered = np.zeros(len(ordinals), np.int64)
-        for term, found in zip(query.include, included, strict=True):
+        for found in included:
             if len(found.ordinals) == len(ordinals):  # every document holding it matches
                 weight += found.weights
-                covered += found.counts * len(term)
+                covered += found.characters
                 continue
             at = np.searchsorted(found.ordinals, ordinals)
             weight += found.weights[at]
-            covered += found.counts[at] * len(term)
+            covered += found.characters[at]
         rows = Rows(self.columns.statuses, ordinals)
         self.rows = rows
         self.weights = weight

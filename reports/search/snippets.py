@@ -41,7 +41,7 @@ def snippet_segments(
     text: str, query: SearchQuery, *, context: int = SNIPPET_CONTEXT
 ) -> list[list[Segment]]:
     """Snippets of ``text`` around each match; matches close together share one."""
-    spans = match_spans(text, query.include)
+    spans = match_spans(text, query.marked_terms())
     windows: list[tuple[int, int, list[tuple[int, int]]]] = []
     for start, end in spans:
         low, high = max(0, start - context), min(len(text), end + context)
@@ -89,7 +89,7 @@ def highlight(text: str, query: SearchQuery) -> SafeString:
     """The whole of ``text`` (a short one, such as a project name) with its matches marked."""
     pieces: list[Segment] = []
     position = 0
-    for start, end in match_spans(text, query.include):
+    for start, end in match_spans(text, query.marked_terms()):
         if start > position:
             pieces.append((text[position:start], False))
         pieces.append((text[start:end], True))

@@ -19,6 +19,7 @@ we would have to maintain by hand).
 import operator
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u2500\u2501"
@@ -145,13 +146,29 @@ class SearchQuery:
     """Folded terms that must all occur (words and quoted phrases)."""
     exclude: tuple[str, ...] = field(default=())
     """Folded terms that must not occur (``-word``)."""
+    alternatives: tuple[tuple[str, ...], ...] = field(default=())
+    """For each included term, the words that also count as it (the synonyms
+    file's); empty when none has any."""
+
+    def groups(self) -> tuple[tuple[str, ...], ...]:
+        """Each included term with its alternatives: one of each group must occur."""
+        if not self.alternatives:
+            return tuple((term,) for term in self.include)
+        return tuple(
+            (term, *also) for term, also in zip(self.include, self.alternatives, strict=True)
+        )
+
+    def marked_terms(self) -> tuple[str, ...]:
+        """Every word a snippet marks: the included terms and their alternatives."""
+        return tuple(dict.fromkeys(term for group in self.groups() for term in group))
 
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
-def parse_query(text: str) -> SearchQuery:
-    """Words are ANDed; ``"a phrase"`` keeps its spaces; ``-word`` excludes.
+def parse_query(text: str, synonyms: Mapping[str, tuple[str, ...]] | None = None) -> SearchQuery:
+    """Words are ANDed; ``"a phrase"`` keeps its spaces; ``-word`` excludes. A
+    word that ``synonyms`` (folded word → folded words) lists also finds those.
 
     Raises ``QueryError`` for a query with nothing to search for."""
     # NFKC first, so that full-width quotes, spaces and minus signs work too.
@@ -179,9 +196,16 @@ def parse_query(text: str) -> SearchQuery:
         raise QueryError("記号だけでは探せません。文字か数字を含む語を入れてください。")
     if len(include) + len(exclude) > MAX_TERMS:
         raise QueryError(f"語は{MAX_TERMS}個までにしてください。")
-    return SearchQuery(include=tuple(include), exclude=tuple(exclude))
+    alternatives = tuple((synonyms or {}).get(term, ()) for term in include)
+    return SearchQuery(
+        include=tuple(include),
+        exclude=tuple(exclude),
+        alternatives=alternatives if any(alternatives) else (),
+    )
 
 
 def text_matches(folded: str, query: SearchQuery) -> bool:
     """The definition the index must agree with: every term in, no excluded term in."""
-    return all(t in folded for t in query.include) and not any(t in folded for t in query.exclude)
+    return all(any(t in folded for t in group) for group in query.groups()) and not any(
+        t in folded for t in query.exclude
+    )

@@ -5,6 +5,7 @@ import random
 
 import numpy as np
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -24,8 +25,10 @@ from reports.search.documents import field_weight
 from reports.search.engine import Conditions, KeywordMatches
 from reports.search.layout import CHUNK_SIZE, POSTING, IndexedDocument, block_postings
 from reports.search.snippets import highlight, highlight_snippets, snippet_segments
+from reports.search.synonyms import SynonymsFileError, synonym_table
 from reports.search.text import (
     QueryError,
+    SearchQuery,
     grams,
     normalise,
     normalise_with_map,
@@ -35,6 +38,7 @@ from reports.search.text import (
 from reports.search.writer import search_documents_rebuild
 from reports.selectors import plan_statuses, status_filter_options
 from tests.conftest import OLD_NAME_FOR_PROJECT_18
+from tests.pages import PAGE_URLS
 from tests.reports.html import main_of, parse
 from tests.synthetic import synthetic_plan
 
@@ -563,3 +567,49 @@ def test_block_postings_count_and_place_every_gram_as_python_does():
     assert found == expected
     assert found["ああ"] != [] and any(count >= 2 for _, count, _ in found["ああ"])
     assert block_postings([IndexedDocument(0, "\n\n\n", 0, 1, 2)]) == {}
+
+
+def searched_with(query: SearchQuery) -> set[int]:
+    return {pk for plan in Plan.objects.all() for pk in KeywordMatches(plan.pk, query).status_ids()}
+
+
+@pytest.mark.django_db
+def test_a_reviewed_synonym_finds_what_the_tables_write_as_a_scan_does(seeded, small_blocks):
+    synthetic_plan(projects=60, years=2, seed=3)
+    table = synonym_table(settings.SYNONYMS_FILE)
+    assert table[normalise("交際相手")] == (normalise("デートDV"),)
+    folded = folded_statuses()
+    for text in [
+        "交際相手",
+        "こうさいあいて",
+        "恋人からの暴力",
+        "配偶者暴力 相談",
+        "子供",
+        "交際相手 -啓発",
+    ]:
+        query = parse_query(text, synonyms=table)
+        expected = {pk for pk, doc in folded.items() if text_matches(doc, query)}
+        assert searched_with(query) == expected, text
+    dating = parse_query("交際相手", synonyms=table)
+    assert searched_with(dating) == searched("デートDV") | searched("交際相手")
+    assert len(searched_with(dating)) >= 4
+    # Without the file's entry, the word finds only itself.
+    assert searched_with(parse_query("交際相手")) == searched("交際相手")
+
+
+@pytest.mark.django_db
+def test_the_filter_page_uses_the_synonyms_and_marks_what_they_found(client, seeded):
+    response = client.get(PAGE_URLS["filter"], {"q": "交際相手"})
+    main = main_of(response)
+    assert main.one("span", cls="result-count").text == "4件"
+    assert {m.text for m in main.all("mark")} == {"デートDV"}
+
+
+def test_a_synonym_entry_without_a_reason_is_refused(tmp_path):
+    path = tmp_path / "synonyms.toml"
+    path.write_text('[[synonym]]\nwords = ["a"]\nfinds = ["b"]\n', encoding="utf-8")
+    with pytest.raises(SynonymsFileError) as refused:
+        synonym_table(path)
+    assert str(refused.value) == (
+        "synonyms.toml: 1 番目の項目に reason がありません / entry 1 has no reason"
+    )
