@@ -19,11 +19,15 @@ from reports.selectors.prefetches import corrections_prefetch, statuses_with_dep
 
 
 def plan_list() -> QuerySet[Plan]:
-    return Plan.objects.annotate(project_count=Count("projects", distinct=True)).order_by("slug")
+    return (
+        Plan.objects.select_related("municipality")
+        .annotate(project_count=Count("projects", distinct=True))
+        .order_by("slug")
+    )
 
 
 def plan_get(*, slug: str) -> Plan:
-    return get_object_or_404(Plan, slug=slug)
+    return get_object_or_404(Plan.objects.select_related("municipality"), slug=slug)
 
 
 def plan_goals_tree(*, plan: Plan) -> list[BasicGoal]:

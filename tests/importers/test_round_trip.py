@@ -23,6 +23,7 @@ from reports.models import (
     AnnualStatus,
     BasicGoal,
     Department,
+    Municipality,
     DepartmentSuccession,
     ImportRun,
     Plan,
@@ -116,7 +117,6 @@ def two_years_with_formulas(seeded, seed_path, tmp_path):
         status_text="'引用符で始まる実施状況"
     )
     Plan.objects.filter(slug="saitama-dv-2").update(
-        municipality="さいたま市",
         aim="=男女が互いに尊重し合い、\n暴力のない社会の実現",
         first_fiscal_year=2016,
         last_fiscal_year=2020,
@@ -189,16 +189,27 @@ def test_import_status_exported_reads_a_download_back(two_years_with_formulas, t
     path.write_bytes(Client().get("/data/statuses.csv").getvalue())
     empty_database()
     out = io.StringIO()
-    call_command("import_status", str(path), "--exported", stdout=out)
+    call_command("import_status", str(path), stdout=out)
     assert database_contents() == before
     assert [line for line in out.getvalue().splitlines() if line.startswith("all_statuses")] == [
-        # plan 1, goals 5, directions 15, projects 57, statuses 57, departments 26, reorganisations 5
+        # plan 1, goals 5, directions 15, projects 57, statuses 57, departments 26,
+        # reorganisations 5 (the municipality is kept by empty_database)
         "all_statuses.csv: 2018年度 57 事業、追加 166 件、変更 0 件",
         "all_statuses.csv: 2017年度 57 事業、追加 57 件、変更 0 件",
     ]
-    with pytest.raises(CommandError) as raised:
-        call_command("import_status", str(path), "--exported", "--dry-run")
-    assert str(raised.value).startswith("--exported のファイルは計画と年度を自分で示すので")
+    # --exported is accepted and changes nothing; a dry run writes nothing.
+    call_command("import_status", str(path), "--exported", "--dry-run", stdout=io.StringIO())
+    assert database_contents() == before
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_status", str(path), plan_slug="other", stdout=out, stderr=err)
+    assert err.getvalue().splitlines() == [
+        "all_statuses.csv: このサイトからダウンロードしたファイルは計画と年度を自分で示すので、"
+        "--plan・--fiscal-year は使えません / this file is one of this site's downloads and "
+        "names its plans and years; --plan and --fiscal-year do not apply",
+        "all_statuses.csv: 1 件のエラー。何も取り込んでいません / 1 error(s); nothing was imported",
+    ]
+    assert database_contents() == before
 
 
 @pytest.mark.django_db
@@ -213,7 +224,8 @@ def test_a_download_sets_the_plan_fields_of_an_existing_plan(seeded, tmp_path):
     assert dict(zip(header, first, strict=True))["計画期間（初年度）"] == ""
     assert dict(zip(header, first, strict=True))["計画期間（最終年度）"] == ""
 
-    Plan.objects.update(municipality="別の市", aim="別の目標", first_fiscal_year=2000)
+    elsewhere = Municipality.objects.create(name="別の市", slug="elsewhere")
+    Plan.objects.update(municipality=elsewhere, aim="別の目標", first_fiscal_year=2000)
     reports = exported_import(path=Path(path))
 
     assert database_contents() == before
