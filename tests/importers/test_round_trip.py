@@ -204,7 +204,7 @@ def test_import_status_exported_reads_a_download_back(two_years_with_formulas, t
     with pytest.raises(CommandError):
         call_command("import_status", str(path), plan_slug="other", stdout=out, stderr=err)
     assert err.getvalue().splitlines() == [
-        "all_statuses.csv: このサイトからダウンロードしたファイルは計画と年度を自分で示すので、"
+        "all_statuses.csv:-:-:-: エラー このサイトからダウンロードしたファイルは計画と年度を自分で示すので、"
         "--plan・--fiscal-year は使えません / this file is one of this site's downloads and "
         "names its plans and years; --plan and --fiscal-year do not apply",
         "all_statuses.csv: 1 件のエラー。何も取り込んでいません / 1 error(s); nothing was imported",
