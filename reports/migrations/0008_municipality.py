@@ -58,6 +58,17 @@ def move_to_municipalities(apps, schema_editor):
         .order_by("department_id", "status__project__plan__municipality_id")
     ):
         listed_in.setdefault(department_id, []).append(municipality_id)
+    # A predecessor no status lists any more belongs where its successors are.
+    links = list(DepartmentSuccession.objects.values_list("successor_id", "predecessor_id"))
+    for _ in links:
+        grown = False
+        for successor, predecessor in links:
+            wanted = set(listed_in.get(successor, [])) - set(listed_in.get(predecessor, []))
+            if wanted and predecessor not in listed_in:
+                listed_in[predecessor] = sorted(wanted)
+                grown = True
+        if not grown:
+            break
     fallback = None
     for department in Department.objects.order_by("pk"):
         found = listed_in.get(department.pk)
@@ -80,9 +91,11 @@ def move_to_municipalities(apps, schema_editor):
                 status__project__plan__municipality_id=municipality_id,
             ).update(department_id=copy.pk)
 
+    # Each reorganisation, in every municipality its successor is in, between
+    # the two departments' rows in that municipality.
     for link in DepartmentSuccession.objects.order_by("pk"):
         for (department_id, municipality_id), copy_id in list(copies.items()):
-            if department_id != link.successor_id or copy_id == link.successor_id:
+            if department_id != link.successor_id:
                 continue
             predecessor = copies.get((link.predecessor_id, municipality_id))
             if predecessor is None:
@@ -91,6 +104,11 @@ def move_to_municipalities(apps, schema_editor):
                     municipality_id=municipality_id, name=original.name, kind=original.kind
                 ).pk
                 copies[(link.predecessor_id, municipality_id)] = predecessor
+            if copy_id == link.successor_id:
+                if predecessor != link.predecessor_id:
+                    link.predecessor_id = predecessor
+                    link.save(update_fields=["predecessor"])
+                continue
             DepartmentSuccession.objects.create(
                 successor_id=copy_id,
                 predecessor_id=predecessor,
@@ -107,6 +125,7 @@ def back_to_text(apps, schema_editor):
     for plan in Plan.objects.select_related("municipality"):
         plan.municipality_name = plan.municipality.name
         plan.save(update_fields=["municipality_name"])
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
