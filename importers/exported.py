@@ -74,8 +74,10 @@ def split_exported(source: SourceTable) -> list[ExportedPart] | None:
         if row.sheet != header.sheet:
             continue  # the workbook's second sheet describes the columns
         # The JSON download is never neutralised: its texts are exactly as stored.
-        cells = row.cells if source.file_format == JSON_FORMAT else tuple(
-            unneutralise(cell) for cell in row.cells
+        cells = (
+            row.cells
+            if source.file_format == JSON_FORMAT
+            else tuple(unneutralise(cell) for cell in row.cells)
         )
         cells += ("",) * (len(names) - len(cells))  # a row may stop at its last filled cell
         key = (cells[plan_at], cells[year_at])

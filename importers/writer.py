@@ -299,8 +299,7 @@ class TableWriter:
         # department of the same name is another department.
         municipality = self.plan.municipality_id
         existing = {
-            d.name: d
-            for d in Department.objects.filter(municipality=municipality, name__in=wanted)
+            d.name: d for d in Department.objects.filter(municipality=municipality, name__in=wanted)
         }
         new = [
             Department(

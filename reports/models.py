@@ -2,6 +2,7 @@
 
 from django.db import models
 
+
 class Municipality(models.Model):
     """自治体: a city, ward, town, village or prefecture; it owns its plans and its
     departments (担当課), so two cities' sections of the same name stay apart."""

@@ -171,6 +171,7 @@ def write_plan(plan: SyntheticPlan, *, index: bool = True) -> "Plan":
     # Imported here, not above: the workbook writer runs without Django set up.
     from django.db import connection, transaction
 
+    from importers.titles import municipality_slug
     from reports import search
     from reports.bulk import copy_rows
     from reports.models import (
@@ -185,7 +186,6 @@ def write_plan(plan: SyntheticPlan, *, index: bool = True) -> "Plan":
         Project,
         StatusDepartment,
     )
-    from importers.titles import municipality_slug
 
     with transaction.atomic():
         municipality, _ = Municipality.objects.get_or_create(

@@ -54,7 +54,6 @@ def department_get(*, municipality_slug: str, name: str) -> Department:
     )
 
 
-
 @dataclass
 class DepartmentEntry:
     """A status on a department's page; ``listed_as`` is the predecessor it was listed under."""

@@ -87,13 +87,14 @@ def plan_contents() -> dict[str, list[tuple]]:
                 "content",
             )
         ),
-        "Department": sorted(
-            Department.objects.values_list("municipality__name", "name", "kind")
-        ),
+        "Department": sorted(Department.objects.values_list("municipality__name", "name", "kind")),
         "DepartmentSuccession": sorted(
             DepartmentSuccession.objects.values_list(
                 "successor__municipality__name",
-                "successor__name", "predecessor__name", "effective_fiscal_year", "note"
+                "successor__name",
+                "predecessor__name",
+                "effective_fiscal_year",
+                "note",
             )
         ),
         "AnnualStatus": sorted(

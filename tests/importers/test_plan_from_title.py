@@ -35,10 +35,26 @@ def _hash(text: str) -> str:
         ),
         (f"{SEED_PLAN_TITLE}の実施状況について", SEED_PLAN_TITLE, "さいたま市"),
         ("横浜市ＤＶ対策基本計画 平成29年度実施状況一覧", "横浜市ＤＶ対策基本計画", "横浜市"),
-        ("東京都港区DV防止基本計画（令和３年度）の進捗状況", "東京都港区DV防止基本計画", "東京都港区"),
-        ("第２次四日市市男女共同参画プラン R2年度 実施状況", "第２次四日市市男女共同参画プラン", "四日市市"),
-        ("さいたま市市民活動推進計画 2020年度 取組状況", "さいたま市市民活動推進計画", "さいたま市"),
-        ("埼玉県配偶者暴力防止基本計画 令和元年度版 実施状況", "埼玉県配偶者暴力防止基本計画", "埼玉県"),
+        (
+            "東京都港区DV防止基本計画（令和３年度）の進捗状況",
+            "東京都港区DV防止基本計画",
+            "東京都港区",
+        ),
+        (
+            "第２次四日市市男女共同参画プラン R2年度 実施状況",
+            "第２次四日市市男女共同参画プラン",
+            "四日市市",
+        ),
+        (
+            "さいたま市市民活動推進計画 2020年度 取組状況",
+            "さいたま市市民活動推進計画",
+            "さいたま市",
+        ),
+        (
+            "埼玉県配偶者暴力防止基本計画 令和元年度版 実施状況",
+            "埼玉県配偶者暴力防止基本計画",
+            "埼玉県",
+        ),
         ("第3次配偶者暴力防止基本計画 2020年度 実施状況", "第3次配偶者暴力防止基本計画", None),
     ],
 )
@@ -84,12 +100,14 @@ def test_into_an_empty_database_the_title_makes_the_plan(seed_path):
 def test_a_title_naming_an_existing_plan_imports_into_it(seeded, tmp_path):
     """Another plan exists, so only the title can say which plan; its year and
     report words (令和2年度 取組状況) are not part of the plan's name."""
-    Plan.objects.create(
-        slug="other", title="別の計画", municipality=Municipality.objects.get()
-    )
+    Plan.objects.create(slug="other", title="別の計画", municipality=Municipality.objects.get())
     path = write_csv(
         tmp_path / "r2.csv",
-        [[f"{SEED_PLAN_TITLE}　令和2年度 取組状況"], [*HEADER[:4], "令和2年度実施状況", HEADER[5]], *ROWS],
+        [
+            [f"{SEED_PLAN_TITLE}　令和2年度 取組状況"],
+            [*HEADER[:4], "令和2年度実施状況", HEADER[5]],
+            *ROWS,
+        ],
     )
 
     report = status_import(path=path, allow_new_projects=True)
@@ -107,7 +125,11 @@ def test_a_title_naming_an_existing_plan_imports_into_it(seeded, tmp_path):
 def test_a_title_naming_a_new_plan_creates_it_beside_the_others(seeded, tmp_path):
     path = write_csv(
         tmp_path / "kawaguchi.csv",
-        [["第3次川口市DV防止基本計画 令和2年度 実施状況"], [*HEADER[:4], "令和2年度実施状況", HEADER[5]], *ROWS],
+        [
+            ["第3次川口市DV防止基本計画 令和2年度 実施状況"],
+            [*HEADER[:4], "令和2年度実施状況", HEADER[5]],
+            *ROWS,
+        ],
     )
 
     report = status_import(path=path)

@@ -70,9 +70,7 @@ def two_cities(db, tmp_path: Path) -> None:
 
 
 def test_each_city_has_its_own_departments(two_cities):
-    assert sorted(
-        Department.objects.values_list("municipality__name", "name", "kind")
-    ) == [
+    assert sorted(Department.objects.values_list("municipality__name", "name", "kind")) == [
         ("水戸市", "人権政策課", "section"),
         ("水戸市", "男女共同参画課", "section"),
         ("甲府市", "人権啓発課", "section"),
@@ -102,18 +100,14 @@ def test_a_department_page_shows_only_its_own_citys_entries(client, two_cities):
     assert kofu.texts("h2") == ["甲府市DV対策基本計画"]
     assert [row.one("th").text for row in kofu.all("tr") if row.all("td")] == ["1 パネル展"]
     # 甲府市's 人権政策課 counts its predecessor's entries; 水戸市's has none.
-    kofu_rights = main_of(
-        client.get(f"/m/{KOFU}/departments/{quote('人権政策課')}/")
-    )
+    kofu_rights = main_of(client.get(f"/m/{KOFU}/departments/{quote('人権政策課')}/"))
     assert kofu_rights.texts("p", cls="succession-note") == [
         "令和2年度（2020年度）から 人権啓発課 の業務を引き継いでいます"
         "（原文: （令和2年度より人権啓発課から組織変更））。"
         "令和2年度（2020年度）以降に旧課名で記載された実施状況も、"
         "「旧 人権啓発課 の記載」と示して載せています。"
     ]
-    mito_rights = main_of(
-        client.get(f"/m/{MITO}/departments/{quote('人権政策課')}/")
-    )
+    mito_rights = main_of(client.get(f"/m/{MITO}/departments/{quote('人権政策課')}/"))
     assert mito_rights.all("p", cls="succession-note") == []
 
 
@@ -146,7 +140,10 @@ def test_an_old_department_url_redirects_when_one_city_has_the_name(client, two_
     shared = client.get(f"/departments/{quote('男女共同参画課')}/")
     assert shared.status_code == 200
     main = main_of(shared)
-    assert main.texts("p")[0] == "「男女共同参画課」という担当課は複数の自治体にあります。自治体を選んでください。"
+    assert (
+        main.texts("p")[0]
+        == "「男女共同参画課」という担当課は複数の自治体にあります。自治体を選んでください。"
+    )
     assert [a.attrs["href"] for a in main.all("a", cls="department")] == [
         f"/m/{MITO}/departments/{quote('男女共同参画課')}/",
         f"/m/{KOFU}/departments/{quote('男女共同参画課')}/",
@@ -209,9 +206,9 @@ def test_the_api_and_downloads_carry_the_city(client, two_cities):
         (MITO_PLAN, "水戸市", MITO),
         (KOFU_PLAN, "甲府市", KOFU),
     ]
-    statuses = client.get(
-        f"/api/v1/plans/{KOFU_PLAN}/statuses/?department=男女共同参画課"
-    ).json()["results"]
+    statuses = client.get(f"/api/v1/plans/{KOFU_PLAN}/statuses/?department=男女共同参画課").json()[
+        "results"
+    ]
     assert [s["status"] for s in statuses] == ["甲府のパネル展"]
 
     rows = list(csv.DictReader(io.StringIO(client.get("/data/statuses.csv").getvalue().decode())))

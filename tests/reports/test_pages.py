@@ -141,7 +141,10 @@ def test_project_page_shows_content_status_linked_departments_and_source(client,
             "市民生活安全課",
             "/m/saitama-city/departments/%E5%B8%82%E6%B0%91%E7%94%9F%E6%B4%BB%E5%AE%89%E5%85%A8%E8%AA%B2/",
         ),
-        ("観光国際課", "/m/saitama-city/departments/%E8%A6%B3%E5%85%89%E5%9B%BD%E9%9A%9B%E8%AA%B2/"),
+        (
+            "観光国際課",
+            "/m/saitama-city/departments/%E8%A6%B3%E5%85%89%E5%9B%BD%E9%9A%9B%E8%AA%B2/",
+        ),
     ]
     published = main.one("details", cls="as-published")
     assert published.texts("summary") == ["担当課の欄を公表されたとおりに見る"]

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from importers.corrections import CorrectionsError, corrections_load
-from reports import search
 from importers.titles import municipality_slug
+from reports import search
 from reports.models import Municipality, Plan
 
 
