@@ -33,6 +33,8 @@ _REPORT_WORDS = re.compile(
 )
 """…の実施状況について, 取組状況, 進捗状況報告書: what the table is, at the end."""
 
+_EMPTY_PERIOD = re.compile(r"[（(]?\s*[～~〜―\-－]\s*[)）]?|[（(]\s*[)）]")
+
 _ORDINAL = re.compile(r"第\s*(\d{1,2})\s*次")
 
 _MUNICIPALITY = re.compile(
@@ -53,6 +55,8 @@ def plan_name(title: str) -> str | None:
     None when the title names no plan."""
     text = " ".join(unicodedata.normalize("NFKC", title).split())
     text = _YEAR_WORDS.sub(" ", text).strip()
+    # What a period (平成28年度～令和2年度) leaves of its brackets and its dash.
+    text = _EMPTY_PERIOD.sub(" ", text).strip()
     for _ in range(2):  # 「…計画の実施状況 一覧」: a report word may follow another
         text = _REPORT_WORDS.sub("", text).strip(" 　の・:：")
     if not any(word in text for word in _PLAN_WORDS):
