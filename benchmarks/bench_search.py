@@ -82,7 +82,9 @@ def populate(statuses: int) -> tuple[list[str], list[str]]:
     rng = random.Random(SEED)
     words = vocabulary(rng)
     municipality = Municipality.objects.create(name="ベンチマーク市", slug="bench")
-    plan = Plan.objects.create(slug="bench", title="ベンチマーク用の計画", municipality=municipality)
+    plan = Plan.objects.create(
+        slug="bench", title="ベンチマーク用の計画", municipality=municipality
+    )
     directions = []
     for goal_number in range(1, GOALS + 1):
         goal = BasicGoal.objects.create(plan=plan, number=goal_number, title=f"目標{goal_number}")

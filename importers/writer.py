@@ -55,16 +55,16 @@ def plan_for_import(
         return plan, _set_aim(plan, table)
     plan = Plan.objects.select_for_update().filter(slug=slug).first()
     if plan is not None and plan_fields is not None:
-        return plan, _set_plan_fields(plan, plan_fields)
+        return plan, _set_plan_fields(plan, plan_fields, path)
     if plan is not None:
         return plan, _set_aim(plan, table)
     title = plan_name(table.title) or plan_title(table.title) or slug
     if plan_fields is None:
-        municipality, changes = _municipality(municipality_name(title) or "")
+        municipality, changes = _municipality(municipality_name(title) or "", path)
         fields = {"aim": table.aim, "municipality": municipality}
     else:
         fields = asdict(plan_fields)
-        municipality, changes = _municipality(fields.pop("municipality"))
+        municipality, changes = _municipality(fields.pop("municipality"), path)
         fields["municipality"] = municipality
     plan = Plan.objects.create(slug=slug, title=title, **fields)
     return plan, [*changes, Change("plan", "added", f"{plan.slug} {plan.title}")]
@@ -97,7 +97,7 @@ def _plan_named(name: str) -> Plan | None:
 
 def _new_plan_from_title(table: StatusTable, name: str, path: Path) -> tuple[Plan, list[Change]]:
     """A new plan named by the file's title, its slug made from the name."""
-    municipality, changes = _municipality(municipality_name(name) or "")
+    municipality, changes = _municipality(municipality_name(name) or "", path)
     slug = plan_slug(name, municipality.slug)
     clash = Plan.objects.filter(slug=slug).first()
     if clash is not None:
@@ -124,18 +124,31 @@ def _new_plan_from_title(table: StatusTable, name: str, path: Path) -> tuple[Pla
     ]
 
 
-def _municipality(name: str) -> tuple[Municipality, list[Change]]:
+def _municipality(name: str, path: Path) -> tuple[Municipality, list[Change]]:
     """The municipality of that name, added when new (its slug made from the name)."""
     name = name.strip()
     municipality = Municipality.objects.filter(name=name).first()
     if municipality is not None:
         return municipality, []
+    limit = Municipality._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise ImportProblems(
+            [
+                error(
+                    Place(path.name),
+                    f"自治体の名称が長すぎます（{len(name):,} 字、上限 {limit} 字）",
+                    f"the municipality's name is too long ({len(name):,} characters, "
+                    f"at most {limit})",
+                    name,
+                )
+            ]
+        )
     slug = municipality_slug(name)
     if Municipality.objects.filter(slug=slug).exists():
         raise ImportProblems(
             [
                 error(
-                    Place("自治体"),
+                    Place(path.name),
                     f"自治体「{name}」の識別子 {slug} は別の自治体が使っています",
                     f"the slug {slug} made for this municipality is taken by another one",
                     name,
@@ -155,13 +168,13 @@ def _set_aim(plan: Plan, table: StatusTable) -> list[Change]:
     return [Change("plan", "changed", f"{plan.slug} 計画の目標", table.aim)]
 
 
-def _set_plan_fields(plan: Plan, plan_fields: PlanFields) -> list[Change]:
+def _set_plan_fields(plan: Plan, plan_fields: PlanFields, path: Path) -> list[Change]:
     """Set a download's plan fields on an existing plan: a change for each that differs."""
     changes = []
     fields = asdict(plan_fields)
     if fields["municipality"].strip() != plan.municipality.name:
         old = plan.municipality.name
-        plan.municipality, added = _municipality(fields["municipality"])
+        plan.municipality, added = _municipality(fields["municipality"], path)
         changes += added
         changes.append(
             Change("plan", "changed", f"{plan.slug} 自治体", text_diff(old, plan.municipality.name))

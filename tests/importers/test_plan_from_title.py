@@ -61,7 +61,11 @@ def _hash(text: str) -> str:
             "京都市DV対策基本計画",
             "京都市",
         ),
-        ("神奈川県横浜市男女共同参画行動計画 実施状況", "神奈川県横浜市男女共同参画行動計画", "神奈川県横浜市"),
+        (
+            "神奈川県横浜市男女共同参画行動計画 実施状況",
+            "神奈川県横浜市男女共同参画行動計画",
+            "神奈川県横浜市",
+        ),
     ],
 )
 def test_the_plan_and_municipality_in_a_title(title, name, municipality):

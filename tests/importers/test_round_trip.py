@@ -31,6 +31,7 @@ from reports.models import (
     Project,
     StatusDepartment,
 )
+from tests.importers.helpers import snapshot
 
 
 def database_contents() -> dict[str, list[tuple]]:
@@ -236,3 +237,25 @@ def test_a_download_sets_the_plan_fields_of_an_existing_plan(seeded, tmp_path):
         "+配偶者等からの暴力の根絶と被害者の自立支援をすすめるまちづくり",
         "計画を変更: saitama-dv-2 計画期間（初年度）\n-2000",
     ]
+
+
+@pytest.mark.django_db
+def test_a_download_with_a_municipality_name_too_long_is_refused(seeded, tmp_path):
+    rows = list(csv.reader(io.StringIO(Client().get("/data/statuses.csv").getvalue().decode())))
+    at = rows[0].index("自治体")
+    name = "長" * 80 + "市"
+    for row in rows[1:]:
+        row[at] = name
+    path = tmp_path / "all_statuses.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    before = snapshot()
+
+    with pytest.raises(ImportProblems) as raised:
+        status_import_years(path=path)
+
+    assert [str(p) for p in raised.value.errors] == [
+        "all_statuses.csv:-:-:-: エラー 自治体の名称が長すぎます（81 字、上限 80 字） / "
+        f"the municipality's name is too long (81 characters, at most 80)「{'長' * 57}…」"
+    ]
+    assert snapshot() == before
