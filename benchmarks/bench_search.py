@@ -73,6 +73,7 @@ def populate(statuses: int) -> tuple[list[str], list[str]]:
         Department,
         DepartmentSuccession,
         ImportRun,
+        Municipality,
         Plan,
         PolicyDirection,
     )
@@ -80,7 +81,10 @@ def populate(statuses: int) -> tuple[list[str], list[str]]:
 
     rng = random.Random(SEED)
     words = vocabulary(rng)
-    plan = Plan.objects.create(slug="bench", title="ベンチマーク用の計画")
+    municipality = Municipality.objects.create(name="ベンチマーク市", slug="bench")
+    plan = Plan.objects.create(
+        slug="bench", title="ベンチマーク用の計画", municipality=municipality
+    )
     directions = []
     for goal_number in range(1, GOALS + 1):
         goal = BasicGoal.objects.create(plan=plan, number=goal_number, title=f"目標{goal_number}")
@@ -90,7 +94,7 @@ def populate(statuses: int) -> tuple[list[str], list[str]]:
         ]
     names = list(dict.fromkeys(f"{rng.choice(words)}{rng.choice(words)}課" for _ in range(400)))
     departments = Department.objects.bulk_create(
-        Department(name=name) for name in names[:DEPARTMENTS]
+        Department(municipality=municipality, name=name) for name in names[:DEPARTMENTS]
     )
     # Successor i took over predecessor i + SUCCESSIONS from a year in the middle.
     takeovers = {

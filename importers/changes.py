@@ -15,7 +15,7 @@ from reports.models import ImportRun
 @dataclass(frozen=True)
 class Change:
     kind: str
-    """One of: plan, goal, direction, project, status, department, succession."""
+    """One of: municipality, plan, goal, direction, project, status, department, succession."""
     action: str
     """``added`` or ``changed``."""
     label: str
@@ -32,6 +32,7 @@ class Change:
 
 
 _KIND_LABELS = {
+    "municipality": "自治体",
     "plan": "計画",
     "goal": "基本目標",
     "direction": "施策の方向",

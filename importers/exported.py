@@ -1,8 +1,9 @@
 """This site's own downloads (reports/exports.py), read back: one table per plan and year.
 
 A download holds every fiscal year (and, for the whole dataset, every plan) in
-one sheet, with 計画ID and 年度 columns, and a ``'`` in front of any cell that a
-spreadsheet would run as a formula. It is split here into one source table per
+one sheet, with 計画ID and 年度 columns, and (in CSV and .xlsx) a ``'`` in front
+of any cell that a spreadsheet would run as a formula; the JSON download reads
+as the same table (``importers.readers``). It is split here into one source table per
 plan and fiscal year (the .xlsx's sheet describing the columns is left
 out), each with the plan's title above its header as a city's
 table has, and with the ``'`` taken off again; each table then goes through the
@@ -13,7 +14,7 @@ loader to set on the plan. Pure: no database.
 
 from dataclasses import dataclass
 
-from importers.readers import SourceRow, SourceTable
+from importers.readers import JSON_FORMAT, SourceRow, SourceTable
 from reports.cells import unneutralise
 
 PLAN_COLUMN = "計画ID"
@@ -72,7 +73,12 @@ def split_exported(source: SourceTable) -> list[ExportedPart] | None:
     for row in rows[1:]:
         if row.sheet != header.sheet:
             continue  # the workbook's second sheet describes the columns
-        cells = tuple(unneutralise(cell) for cell in row.cells)
+        # The JSON download is never neutralised: its texts are exactly as stored.
+        cells = (
+            row.cells
+            if source.file_format == JSON_FORMAT
+            else tuple(unneutralise(cell) for cell in row.cells)
+        )
         cells += ("",) * (len(names) - len(cells))  # a row may stop at its last filled cell
         key = (cells[plan_at], cells[year_at])
         titles.setdefault(cells[plan_at], cells[title_at])

@@ -2,8 +2,8 @@
 
 ``status_import`` reads, normalises and validates first; only a file with no
 errors reaches the database, and then everything is written or nothing is.
-``exported_import`` does the same for this site's own downloads, a part per
-plan and year. The plan's rows are written by ``importers.writer`` (the only
+This site's own downloads are recognised by their header and imported a part
+per plan and year (``exported_import`` insists on one). The plan's rows are written by ``importers.writer`` (the only
 writer); what changed is reported with ``importers.changes``.
 """
 
@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from importers.changes import ImportReport
-from importers.exported import PlanFields, split_exported
+from importers.exported import ExportedPart, PlanFields, split_exported
 from importers.limits import ImportLimits
 from importers.normaliser import StatusTable, normalise, split_years
 from importers.problems import ImportProblems, Place, Problem, Severity, error
@@ -82,6 +82,25 @@ def status_import_years(
             limits=_limits(),
         )
         data = path.read_bytes()
+        parts = split_exported(source)
+        if parts is not None:
+            if plan_slug is not None or fiscal_year is not None:
+                raise ImportProblems(
+                    [
+                        error(
+                            Place(path.name),
+                            "このサイトからダウンロードしたファイルは計画と年度を自分で示すので、"
+                            "--plan・--fiscal-year は使えません",
+                            "this file is one of this site's downloads and names its plans "
+                            "and years; --plan and --fiscal-year do not apply",
+                        )
+                    ]
+                )
+            if one_year and len(parts) > 1:
+                raise ImportProblems([_several_years(path)])
+            return _load_exported(
+                parts, data=data, path=path, started_at=started_at, dry_run=dry_run
+            )
         return _load_source(
             source,
             data=data,
@@ -136,7 +155,14 @@ def exported_import(*, path: Path) -> list[ImportReport]:
                 )
             ]
         )
-    with _no_cyclic_collection(), transaction.atomic():
+    with _no_cyclic_collection():
+        return _load_exported(parts, data=data, path=path, started_at=started_at, dry_run=False)
+
+
+def _load_exported(
+    parts: list[ExportedPart], *, data: bytes, path: Path, started_at: datetime, dry_run: bool
+) -> list[ImportReport]:
+    with transaction.atomic():
         return [
             report
             for part in parts
@@ -146,7 +172,7 @@ def exported_import(*, path: Path) -> list[ImportReport]:
                 path=path,
                 plan_slug=part.plan_slug,
                 fiscal_year=part.fiscal_year,
-                dry_run=False,
+                dry_run=dry_run,
                 # The file is the whole of what it holds: a project first seen in
                 # an older year is not a typo.
                 allow_new_projects=True,
@@ -179,13 +205,7 @@ def _load_source(
         _raise_on_errors(problems)
     tables = split_years(table)
     if one_year and len(tables) > 1:
-        problems.append(
-            error(
-                Place(path.name),
-                "このファイルには複数の年度の実施状況があります（status_import_years で取り込みます）",
-                "this file holds several fiscal years' statuses (import it with status_import_years)",
-            )
-        )
+        problems.append(_several_years(path))
     with transaction.atomic():
         _lock_imports()
         # The first year's table carries the file's own problems.
@@ -289,6 +309,14 @@ def _lock_imports() -> None:
     nothing that matters, and one lock leaves no order in which two could deadlock."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
+
+
+def _several_years(path: Path) -> Problem:
+    return error(
+        Place(path.name),
+        "このファイルには複数の年度の実施状況があります（status_import_years で取り込みます）",
+        "this file holds several fiscal years' statuses (import it with status_import_years)",
+    )
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:

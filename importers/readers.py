@@ -2,13 +2,15 @@
 
 The format is chosen by the file's content, not its name: a zip archive is read
 as an Excel workbook, text as CSV or as the tab-separated text extracted from a
-PDF. Files that are not tables (a PDF, a web page, an old ``.xls``) are refused
+PDF, and a JSON object as this site's JSON download (its fields become the
+header row, each status a row). Files that are not tables (a PDF, a web page, an old ``.xls``) are refused
 with a message that says what the file is and what to do instead.
 """
 
 import codecs
 import csv
 import io
+import json
 import re
 import warnings
 import zipfile
@@ -106,6 +108,9 @@ def read_table(
                 )
             ]
         )
+    if text.lstrip().startswith("{"):
+        rows = list(_counted(_json_download_rows(text, place), progress, budget))
+        return SourceTable(path.name, JSON_FORMAT, rows)
     if _is_tab_separated(text):
         rows = list(_counted(_tab_separated_rows(text), progress, budget))
         return SourceTable(path.name, f"tsv ({encoding})", rows)
@@ -233,6 +238,54 @@ def _comma_separated_rows(text: str) -> Iterator[SourceRow]:
     """
     for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
         yield SourceRow(None, number, tuple(cells))
+
+
+JSON_FORMAT = "json"
+"""The format of this site's JSON download; its texts are never neutralised with ``'``."""
+
+
+def _json_download_rows(text: str, place: Place) -> Iterator[SourceRow]:
+    """This site's JSON download (``{"fields": [...], "statuses": [{...}, ...]}``)
+    as rows: the fields' Japanese labels, then each status's values in their order."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as problem:
+        raise ImportProblems(
+            [
+                error(
+                    Place(place.file, row=problem.lineno),
+                    f"JSON として読めません（{problem.msg}）",
+                    f"not valid JSON ({problem.msg})",
+                )
+            ]
+        ) from None
+    fields = document.get("fields") if isinstance(document, dict) else None
+    statuses = document.get("statuses") if isinstance(document, dict) else None
+    if (
+        not isinstance(fields, list)
+        or not isinstance(statuses, list)
+        or not all(isinstance(f, dict) and "name" in f and "label_ja" in f for f in fields)
+    ):
+        raise ImportProblems(
+            [
+                error(
+                    place,
+                    "このサイトの JSON ダウンロードの形（fields と statuses）ではありません",
+                    "not this site's JSON download (fields and statuses)",
+                )
+            ]
+        )
+    names = [str(f["name"]) for f in fields]
+    yield SourceRow(None, 1, tuple(str(f["label_ja"]) for f in fields))
+    for number, status in enumerate(statuses, start=2):
+        values = status if isinstance(status, dict) else {}
+        yield SourceRow(None, number, tuple(_json_cell(values.get(name)) for name in names))
+
+
+def _json_cell(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
 
 
 def _counted(

@@ -16,6 +16,7 @@ from importers.changes import Change, text_diff
 from importers.exported import PlanFields
 from importers.normaliser import ProjectRecord, StatusTable
 from importers.problems import ImportProblems, Place, error
+from importers.titles import folded, municipality_name, municipality_slug, plan_name, plan_slug
 from reports import search
 from reports.bulk import copy_rows
 from reports.models import (
@@ -24,6 +25,7 @@ from reports.models import (
     Department,
     DepartmentSuccession,
     ImportRun,
+    Municipality,
     Plan,
     PolicyDirection,
     Project,
@@ -38,39 +40,147 @@ def plan_for_import(
     table: StatusTable, slug: str | None, path: Path, plan_fields: PlanFields | None = None
 ) -> tuple[Plan, list[Change]]:
     """The plan to import into; a download's own plan fields (``plan_fields``)
-    are set on it, whether it is new or already there."""
+    are set on it, whether it is new or already there.
+
+    Without a slug, the plan the file's title names: the plan of that name, or
+    a new one with a slug made from the name (``importers.titles``). A file
+    whose title names no plan goes into the only plan, or asks for ``--plan``."""
     if slug is None:
-        plans = list(Plan.objects.select_for_update().order_by("slug")[:2])
-        if len(plans) == 1:
-            return plans[0], []
+        name = plan_name(table.title)
+        if name is None:
+            return _only_plan(path), []
+        plan = _plan_named(name)
+        if plan is None:
+            return _new_plan_from_title(table, name, path)
+        return plan, _set_aim(plan, table)
+    plan = Plan.objects.select_for_update().filter(slug=slug).first()
+    if plan is not None and plan_fields is not None:
+        return plan, _set_plan_fields(plan, plan_fields, path)
+    if plan is not None:
+        return plan, _set_aim(plan, table)
+    title = plan_name(table.title) or plan_title(table.title) or slug
+    if plan_fields is None:
+        municipality, changes = _municipality(municipality_name(title) or "", path)
+        fields = {"aim": table.aim, "municipality": municipality}
+    else:
+        fields = asdict(plan_fields)
+        municipality, changes = _municipality(fields.pop("municipality"), path)
+        fields["municipality"] = municipality
+    plan = Plan.objects.create(slug=slug, title=title, **fields)
+    return plan, [*changes, Change("plan", "added", f"{plan.slug} {plan.title}")]
+
+
+def _only_plan(path: Path) -> Plan:
+    plans = list(Plan.objects.select_for_update().order_by("slug")[:2])
+    if len(plans) == 1:
+        return plans[0]
+    raise ImportProblems(
+        [
+            error(
+                Place(path.name),
+                "ファイルの表題に計画名がありません。どの計画に取り込むか --plan で指定してください",
+                "the file's title names no plan; name the plan to import into with --plan SLUG",
+                ", ".join(p.slug for p in plans) or None,
+            )
+        ]
+    )
+
+
+def _plan_named(name: str) -> Plan | None:
+    """The plan whose title is ``name`` (compared folded), locked for the import."""
+    wanted = folded(name)
+    for plan in Plan.objects.select_for_update().order_by("slug"):
+        if wanted in (folded(plan.title), folded(plan_name(plan.title) or "")):
+            return plan
+    return None
+
+
+def _new_plan_from_title(table: StatusTable, name: str, path: Path) -> tuple[Plan, list[Change]]:
+    """A new plan named by the file's title, its slug made from the name."""
+    municipality, changes = _municipality(municipality_name(name) or "", path)
+    slug = plan_slug(name, municipality.slug)
+    clash = Plan.objects.filter(slug=slug).first()
+    if clash is not None:
         raise ImportProblems(
             [
                 error(
                     Place(path.name),
-                    "どの計画に取り込むか --plan で指定してください",
-                    "name the plan to import into with --plan SLUG",
-                    ", ".join(p.slug for p in plans) or None,
+                    f"表題の計画「{name}」から作った識別子 {slug} は別の計画「{clash.title}」が"
+                    "使っています。--plan で新しい識別子を指定してください",
+                    f"the slug {slug} made from the title's plan is taken by another plan; "
+                    "name a new slug with --plan",
+                    name,
                 )
             ]
         )
-    plan = Plan.objects.select_for_update().filter(slug=slug).first()
-    if plan is not None and plan_fields is not None:
-        return plan, _set_plan_fields(plan, plan_fields)
-    if plan is not None:
-        if plan.aim or not table.aim:
-            return plan, []
-        plan.aim = table.aim
-        plan.save(update_fields=["aim"])
-        return plan, [Change("plan", "changed", f"{plan.slug} 計画の目標", table.aim)]
-    fields = {"aim": table.aim} if plan_fields is None else asdict(plan_fields)
-    plan = Plan.objects.create(slug=slug, title=plan_title(table.title) or slug, **fields)
-    return plan, [Change("plan", "added", f"{plan.slug} {plan.title}")]
+    plan = Plan.objects.create(slug=slug, title=name, aim=table.aim, municipality=municipality)
+    return plan, [
+        *changes,
+        Change(
+            "plan",
+            "added",
+            f"{plan.slug} {plan.title}（表題から作成。識別子 {plan.slug}、自治体 {municipality}）",
+        ),
+    ]
 
 
-def _set_plan_fields(plan: Plan, plan_fields: PlanFields) -> list[Change]:
+def _municipality(name: str, path: Path) -> tuple[Municipality, list[Change]]:
+    """The municipality of that name, added when new (its slug made from the name)."""
+    name = name.strip()
+    municipality = Municipality.objects.filter(name=name).first()
+    if municipality is not None:
+        return municipality, []
+    limit = Municipality._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise ImportProblems(
+            [
+                error(
+                    Place(path.name),
+                    f"自治体の名称が長すぎます（{len(name):,} 字、上限 {limit} 字）",
+                    f"the municipality's name is too long ({len(name):,} characters, "
+                    f"at most {limit})",
+                    name,
+                )
+            ]
+        )
+    slug = municipality_slug(name)
+    if Municipality.objects.filter(slug=slug).exists():
+        raise ImportProblems(
+            [
+                error(
+                    Place(path.name),
+                    f"自治体「{name}」の識別子 {slug} は別の自治体が使っています",
+                    f"the slug {slug} made for this municipality is taken by another one",
+                    name,
+                )
+            ]
+        )
+    municipality = Municipality.objects.create(name=name, slug=slug)
+    return municipality, [Change("municipality", "added", f"{slug} {municipality}")]
+
+
+def _set_aim(plan: Plan, table: StatusTable) -> list[Change]:
+    """A plan without an aim takes the file's."""
+    if plan.aim or not table.aim:
+        return []
+    plan.aim = table.aim
+    plan.save(update_fields=["aim"])
+    return [Change("plan", "changed", f"{plan.slug} 計画の目標", table.aim)]
+
+
+def _set_plan_fields(plan: Plan, plan_fields: PlanFields, path: Path) -> list[Change]:
     """Set a download's plan fields on an existing plan: a change for each that differs."""
     changes = []
-    for name, new in asdict(plan_fields).items():
+    fields = asdict(plan_fields)
+    if fields["municipality"].strip() != plan.municipality.name:
+        old = plan.municipality.name
+        plan.municipality, added = _municipality(fields["municipality"], path)
+        changes += added
+        changes.append(
+            Change("plan", "changed", f"{plan.slug} 自治体", text_diff(old, plan.municipality.name))
+        )
+    del fields["municipality"]
+    for name, new in fields.items():
         old = getattr(plan, name)
         if old == new:
             continue
@@ -85,7 +195,7 @@ def _set_plan_fields(plan: Plan, plan_fields: PlanFields) -> list[Change]:
             )
         )
     if changes:
-        plan.save(update_fields=list(asdict(plan_fields)))
+        plan.save(update_fields=["municipality", *fields])
     return changes
 
 
@@ -198,9 +308,15 @@ class TableWriter:
                         entry.effective_fiscal_year,
                         entry.note,
                     )
-        existing = {d.name: d for d in Department.objects.filter(name__in=wanted)}
+        # Names are looked up within the plan's municipality: another city's
+        # department of the same name is another department.
+        municipality = self.plan.municipality_id
+        existing = {
+            d.name: d for d in Department.objects.filter(municipality=municipality, name__in=wanted)
+        }
         new = [
             Department(
+                municipality_id=municipality,
                 name=name,
                 kind=Department.Kind.WHOLE_GOVERNMENT if whole else Department.Kind.SECTION,
             )
@@ -214,7 +330,7 @@ class TableWriter:
         current = {
             (s.successor.name, s.predecessor.name): s
             for s in DepartmentSuccession.objects.filter(
-                successor__name__in=[k[0] for k in links]
+                successor__municipality=municipality, successor__name__in=[k[0] for k in links]
             ).select_related("successor", "predecessor")
         }
         for (successor, predecessor), (year, note) in links.items():

@@ -138,7 +138,7 @@ _FISCAL_YEAR_AT = _KEYS.index("fiscal_year")
 _VALUES = (
     "project__plan__slug",
     "project__plan__title",
-    "project__plan__municipality",
+    "project__plan__municipality__name",
     "project__plan__aim",
     "project__plan__first_fiscal_year",
     "project__plan__last_fiscal_year",
@@ -340,9 +340,9 @@ def dataset_jsonld(*, request, plans, import_runs) -> str:
         "license": settings.DATA_LICENCE["url"],
         "isAccessibleForFree": True,
         "creator": [
-            {"@type": "GovernmentOrganization", "name": plan.municipality}
-            for plan in plans
-            if plan.municipality
+            {"@type": "GovernmentOrganization", "name": name}
+            for name in dict.fromkeys(plan.municipality.name for plan in plans)
+            if name
         ],
         "variableMeasured": [column.label for column in EXPORT_COLUMNS],
         "distribution": [

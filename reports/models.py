@@ -3,12 +3,32 @@
 from django.db import models
 
 
+class Municipality(models.Model):
+    """自治体: a city, ward, town, village or prefecture; it owns its plans and its
+    departments (担当課), so two cities' sections of the same name stay apart."""
+
+    name = models.CharField("名称", max_length=80, unique=True, blank=True)
+    slug = models.SlugField("識別子", max_length=80, unique=True)
+    code = models.CharField("地方公共団体コード", max_length=6, blank=True)
+    """The six-digit code of Japan's local governments (e.g. 111007), when known."""
+
+    class Meta:
+        verbose_name = "自治体"
+        verbose_name_plural = "自治体"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name or "自治体名なし"
+
+
 class Plan(models.Model):
     """計画: a city's basic plan, e.g. a five-year plan against spousal violence."""
 
     slug = models.SlugField("識別子", max_length=80, unique=True)
     title = models.TextField("計画名")
-    municipality = models.CharField("自治体", max_length=80, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="plans", verbose_name="自治体"
+    )
     aim = models.TextField("計画の目標", blank=True)
     first_fiscal_year = models.PositiveSmallIntegerField(
         "計画期間（初年度）", null=True, blank=True
@@ -90,13 +110,19 @@ class Project(models.Model):
 
 
 class Department(models.Model):
-    """担当課: a section of the city government, or the whole government (全庁)."""
+    """担当課: a section of a municipality's government, or its whole government (全庁).
+
+    Named uniquely within its municipality: another city's 男女共同参画課 is
+    another department."""
 
     class Kind(models.TextChoices):
         SECTION = "section", "課・室"
         WHOLE_GOVERNMENT = "whole_government", "全庁"
 
-    name = models.CharField("名称", max_length=200, unique=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="departments", verbose_name="自治体"
+    )
+    name = models.CharField("名称", max_length=200)
     kind = models.CharField("種別", max_length=20, choices=Kind, default=Kind.SECTION)
     predecessors = models.ManyToManyField(
         "self",
@@ -110,6 +136,11 @@ class Department(models.Model):
         verbose_name = "担当課"
         verbose_name_plural = "担当課"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="department_unique_name_in_municipality"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

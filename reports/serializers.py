@@ -25,12 +25,20 @@ from reports.search import SearchQuery, highlight, highlight_snippets
 
 
 class PlanSerializer(serializers.ModelSerializer):
+    municipality = serializers.CharField(
+        source="municipality.name", read_only=True, help_text="自治体名 / municipality"
+    )
+    municipality_slug = serializers.CharField(
+        source="municipality.slug", read_only=True, help_text="自治体の識別子 / municipality's slug"
+    )
+
     class Meta:
         model = Plan
         fields = read_only_fields = [
             "slug",
             "title",
             "municipality",
+            "municipality_slug",
             "aim",
             "first_fiscal_year",
             "last_fiscal_year",
@@ -80,11 +88,25 @@ class PredecessorSerializer(serializers.ModelSerializer):
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
+    """担当課（名称は自治体の中で一意）/ a department, named uniquely within its municipality"""
+
+    municipality = serializers.CharField(
+        source="municipality.name", read_only=True, help_text="自治体名 / municipality"
+    )
+    municipality_slug = serializers.CharField(
+        source="municipality.slug", read_only=True, help_text="自治体の識別子 / municipality's slug"
+    )
     predecessors = PredecessorSerializer(source="predecessor_links", many=True, read_only=True)
 
     class Meta:
         model = Department
-        fields = read_only_fields = ["name", "kind", "predecessors"]
+        fields = read_only_fields = [
+            "municipality",
+            "municipality_slug",
+            "name",
+            "kind",
+            "predecessors",
+        ]
 
 
 class StatusSearchSerializer(serializers.Serializer):

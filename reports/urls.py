@@ -18,7 +18,19 @@ urlpatterns = [
     path("data/", views.data, name="data"),
     path("search/", views.search, name="search"),
     path("departments/", views.department_index, name="departments"),
-    path("departments/<str:name>/", views.department_detail, name="department"),
+    # A department's name is unique only within its municipality.
+    path(
+        "m/<slug:municipality>/departments/",
+        views.municipality_departments,
+        name="municipality_departments",
+    ),
+    path(
+        "m/<slug:municipality>/departments/<str:name>/",
+        views.department_detail,
+        name="department",
+    ),
+    # The old URL, without the municipality: redirects when the name is unambiguous.
+    path("departments/<str:name>/", views.department_by_name, name="department_by_name"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan"),
     path("plans/<slug:slug>/goals/<int:number>/", views.goal_detail, name="goal"),
     path(

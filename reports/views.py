@@ -7,6 +7,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
@@ -187,8 +188,36 @@ def department_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def department_detail(request: HttpRequest, name: str) -> HttpResponse:
-    department = selectors.department_get(name=name)
+def municipality_departments(request: HttpRequest, municipality: str) -> HttpResponse:
+    found = selectors.municipality_get(slug=municipality)
+    return render(
+        request,
+        "reports/department_index.html",
+        {"municipality": found, "departments": selectors.department_list(municipality=found)},
+    )
+
+
+def department_by_name(request: HttpRequest, name: str) -> HttpResponse:
+    """/departments/<name>/ from before departments belonged to a municipality:
+    the department's page when one municipality has that name, else the
+    departments of that name to choose from."""
+    departments = selectors.department_list(name=name)
+    if not departments:
+        raise Http404("no such department")
+    if len(departments) == 1:
+        department = departments[0]
+        return HttpResponsePermanentRedirect(
+            reverse("reports:department", args=[department.municipality.slug, department.name])
+        )
+    return render(
+        request,
+        "reports/department_index.html",
+        {"departments": departments, "same_name": name},
+    )
+
+
+def department_detail(request: HttpRequest, municipality: str, name: str) -> HttpResponse:
+    department = selectors.department_get(municipality_slug=municipality, name=name)
     return render(
         request,
         "reports/department_detail.html",

@@ -5,6 +5,7 @@ the site gains one.
 """
 
 PLAN = "saitama-dv-2"
+MUNICIPALITY = "saitama-city"
 
 PAGE_URLS: dict[str, str] = {
     "home": "/",
@@ -17,7 +18,8 @@ PAGE_URLS: dict[str, str] = {
     "filter_combined": f"/plans/{PLAN}/statuses/?goal=2&department=%E7%94%B7%E5%A5%B3%E5%85%B1%E5%90%8C%E5%8F%82%E7%94%BB%E8%AA%B2&year=2017&q=DV",
     "filter_bad_parameter": f"/plans/{PLAN}/statuses/?goal=99",
     "department_index": "/departments/",
-    "department": "/departments/%E5%B8%82%E6%B0%91%E7%94%9F%E6%B4%BB%E5%AE%89%E5%85%A8%E8%AA%B2/",
+    "municipality_departments": f"/m/{MUNICIPALITY}/departments/",
+    "department": f"/m/{MUNICIPALITY}/departments/%E5%B8%82%E6%B0%91%E7%94%9F%E6%B4%BB%E5%AE%89%E5%85%A8%E8%AA%B2/",
     "about": "/about/",
     "help": "/help/",
     "data": "/data/",
@@ -41,6 +43,7 @@ PAGE_TITLES: dict[str, str] = {
         "filter_combined": "絞り込み（8件）",
         "filter_bad_parameter": "絞り込み",
         "department_index": "担当課の一覧",
+        "municipality_departments": "さいたま市の担当課の一覧",
         "department": "担当課のページ",
         "about": "このサイトについて",
         "help": "相談窓口",

@@ -171,6 +171,7 @@ def write_plan(plan: SyntheticPlan, *, index: bool = True) -> "Plan":
     # Imported here, not above: the workbook writer runs without Django set up.
     from django.db import connection, transaction
 
+    from importers.titles import municipality_slug
     from reports import search
     from reports.bulk import copy_rows
     from reports.models import (
@@ -179,6 +180,7 @@ def write_plan(plan: SyntheticPlan, *, index: bool = True) -> "Plan":
         Department,
         DepartmentSuccession,
         ImportRun,
+        Municipality,
         Plan,
         PolicyDirection,
         Project,
@@ -186,9 +188,10 @@ def write_plan(plan: SyntheticPlan, *, index: bool = True) -> "Plan":
     )
 
     with transaction.atomic():
-        created = Plan.objects.create(
-            slug=plan.slug, title=plan.title, municipality=plan.municipality
+        municipality, _ = Municipality.objects.get_or_create(
+            name=plan.municipality, defaults={"slug": municipality_slug(plan.municipality)}
         )
+        created = Plan.objects.create(slug=plan.slug, title=plan.title, municipality=municipality)
         goals = {
             goal.number: goal
             for goal in BasicGoal.objects.bulk_create(
@@ -208,10 +211,13 @@ def write_plan(plan: SyntheticPlan, *, index: bool = True) -> "Plan":
             )
         }
         Department.objects.bulk_create(
-            (Department(name=name) for name in plan.departments), ignore_conflicts=True
+            (Department(municipality=municipality, name=name) for name in plan.departments),
+            ignore_conflicts=True,
         )
         department_ids = dict(
-            Department.objects.filter(name__in=plan.departments).values_list("name", "pk")
+            Department.objects.filter(
+                municipality=municipality, name__in=plan.departments
+            ).values_list("name", "pk")
         )
         departments = [department_ids[name] for name in plan.departments]
         DepartmentSuccession.objects.bulk_create(

@@ -18,7 +18,7 @@ APPS = ("importers", "reports")
 
 IMPORTER_STAGES = (
     # What the stages share: problems and the parsers of cells.
-    ("problems", "columns", "numbering", "departments", "limits"),
+    ("problems", "columns", "numbering", "departments", "limits", "titles"),
     ("readers", "exported"),
     ("normaliser",),
     ("validator",),

@@ -14,7 +14,7 @@ def rebuild_search_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0006_department_coverage"),
+        ("reports", "0008_municipality"),
     ]
 
     operations = [

@@ -10,7 +10,12 @@ joins, so a page's query count stays the same whatever the size of the data.
 """
 
 from reports.selectors.api_lists import api_departments, api_directions, api_goals, api_projects
-from reports.selectors.departments import department_get, department_list, department_statuses
+from reports.selectors.departments import (
+    department_get,
+    department_list,
+    department_statuses,
+    municipality_get,
+)
 from reports.selectors.facets import status_active_filters, status_facets
 from reports.selectors.plans import (
     direction_get,
@@ -48,6 +53,7 @@ __all__ = [
     "fiscal_year_table",
     "goal_get",
     "import_run_list",
+    "municipality_get",
     "plan_fiscal_years",
     "plan_get",
     "plan_goals_tree",

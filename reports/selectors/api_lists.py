@@ -23,5 +23,10 @@ def api_projects(*, plan: Plan) -> QuerySet[Project]:
 
 
 def api_departments() -> QuerySet[Department]:
+    """By municipality, then name: a name may recur in another municipality."""
     predecessor_links, _ = succession_prefetches()
-    return Department.objects.order_by("name").prefetch_related(predecessor_links)
+    return (
+        Department.objects.select_related("municipality")
+        .order_by("municipality__name", "name")
+        .prefetch_related(predecessor_links)
+    )

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from reports.filters import counted_as
-from reports.models import AnnualStatus, Department, Plan
+from reports.models import AnnualStatus, Department, Municipality, Plan
 from reports.selectors.prefetches import (
     corrections_prefetch,
     statuses_with_departments,
@@ -15,10 +15,20 @@ from reports.selectors.prefetches import (
 )
 
 
-def department_list() -> list[Department]:
-    """Every department with its counts and its predecessor and successor links."""
+def department_list(
+    *, municipality: Municipality | None = None, name: str | None = None
+) -> list[Department]:
+    """Every department (or a municipality's, or those of one name) with its
+    counts and its predecessor and successor links, by municipality."""
+    departments = Department.objects.all()
+    if municipality is not None:
+        departments = departments.filter(municipality=municipality)
+    if name is not None:
+        # PostgreSQL text cannot hold NUL, so no department has it in its name.
+        departments = departments.filter(name=name) if "\x00" not in name else departments.none()
     return list(
-        Department.objects.order_by("kind", "name")
+        departments.select_related("municipality")
+        .order_by("municipality__name", "kind", "name")
         .annotate(
             status_count=Count("statuses", distinct=True),
             project_count=Count("statuses__project", distinct=True),
@@ -27,12 +37,19 @@ def department_list() -> list[Department]:
     )
 
 
-def department_get(*, name: str) -> Department:
+def municipality_get(*, slug: str) -> Municipality:
+    return get_object_or_404(Municipality, slug=slug)
+
+
+def department_get(*, municipality_slug: str, name: str) -> Department:
     if "\x00" in name:
         # PostgreSQL text cannot hold NUL, so no department has it in its name.
         raise Http404("no such department")
     return get_object_or_404(
-        Department.objects.prefetch_related(*succession_prefetches()),
+        Department.objects.select_related("municipality").prefetch_related(
+            *succession_prefetches()
+        ),
+        municipality__slug=municipality_slug,
         name=name,
     )
 

@@ -11,6 +11,7 @@ from reports.models import (
     AnnualStatus,
     BasicGoal,
     ImportRun,
+    Municipality,
     Plan,
     PolicyDirection,
     Project,
@@ -19,21 +20,26 @@ from reports.selectors.prefetches import corrections_prefetch, statuses_with_dep
 
 
 def plan_list() -> QuerySet[Plan]:
-    return Plan.objects.annotate(project_count=Count("projects", distinct=True)).order_by("slug")
+    return (
+        Plan.objects.select_related("municipality")
+        .annotate(project_count=Count("projects", distinct=True))
+        .order_by("slug")
+    )
 
 
 def plan_municipalities() -> list[str]:
     """The municipalities whose plans the site holds, by name."""
     return list(
-        Plan.objects.exclude(municipality="")
-        .order_by("municipality")
-        .values_list("municipality", flat=True)
+        Municipality.objects.filter(plans__isnull=False)
+        .exclude(name="")
+        .order_by("name")
+        .values_list("name", flat=True)
         .distinct()
     )
 
 
 def plan_get(*, slug: str) -> Plan:
-    return get_object_or_404(Plan, slug=slug)
+    return get_object_or_404(Plan.objects.select_related("municipality"), slug=slug)
 
 
 def plan_goals_tree(*, plan: Plan) -> list[BasicGoal]:

@@ -15,7 +15,10 @@ def corrections_prefetch(lookup: str = "corrections") -> Prefetch:
 def department_links_prefetch() -> Prefetch:
     return Prefetch(
         "statusdepartment_set",
-        queryset=StatusDepartment.objects.order_by("position").select_related("department"),
+        queryset=StatusDepartment.objects.order_by("position").select_related(
+            # The department's URL names its municipality.
+            "department__municipality"
+        ),
         to_attr="department_links",
     )
 

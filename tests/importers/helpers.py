@@ -12,6 +12,7 @@ from reports.models import (
     Department,
     DepartmentSuccession,
     ImportRun,
+    Municipality,
     Plan,
     PolicyDirection,
     Project,
@@ -20,6 +21,7 @@ from reports.models import (
 from tests.synthetic import Line, merged_blocks, write_xlsx
 
 MODELS = [
+    Municipality,
     Plan,
     BasicGoal,
     PolicyDirection,
@@ -61,7 +63,12 @@ def plan_contents() -> dict[str, list[tuple]]:
     return {
         "Plan": sorted(
             Plan.objects.values_list(
-                "slug", "title", "municipality", "aim", "first_fiscal_year", "last_fiscal_year"
+                "slug",
+                "title",
+                "municipality__name",
+                "aim",
+                "first_fiscal_year",
+                "last_fiscal_year",
             )
         ),
         "BasicGoal": sorted(BasicGoal.objects.values_list("plan__slug", "number", "title")),
@@ -80,10 +87,14 @@ def plan_contents() -> dict[str, list[tuple]]:
                 "content",
             )
         ),
-        "Department": sorted(Department.objects.values_list("name", "kind")),
+        "Department": sorted(Department.objects.values_list("municipality__name", "name", "kind")),
         "DepartmentSuccession": sorted(
             DepartmentSuccession.objects.values_list(
-                "successor__name", "predecessor__name", "effective_fiscal_year", "note"
+                "successor__municipality__name",
+                "successor__name",
+                "predecessor__name",
+                "effective_fiscal_year",
+                "note",
             )
         ),
         "AnnualStatus": sorted(

@@ -60,19 +60,20 @@ def test_dry_run_of_a_new_plan_lists_new_projects(seed_path):
     call_command("import_status", str(seed_path), plan_slug=PLAN, dry_run=True, stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert lines[0] == (
+    assert lines[0] == "[dry-run] 自治体を追加: m-e5de92c6 さいたま市"
+    assert lines[1] == (
         "[dry-run] 計画を追加: saitama-dv-2 第2次さいたま市配偶者等からの暴力の防止及び被害者の"
         "支援に関する基本計画"
     )
     assert "[dry-run] 事業を追加: 1 DVの防止・啓発" in lines
     assert "[dry-run] 組織変更を追加: 指導2課 → 総合教育相談室（2017年度から）" in lines
     assert lines[-2:] == [
-        "[dry-run] 内訳: 計画 追加 1、基本目標 追加 5、施策の方向 追加 15、事業 追加 57、"
+        "[dry-run] 内訳: 自治体 追加 1、計画 追加 1、基本目標 追加 5、施策の方向 追加 15、事業 追加 57、"
         "実施状況 追加 57、担当課 追加 26、組織変更 追加 5",
-        "[dry-run] saitama_dv2_H29_status.txt: 2017年度 57 事業、追加 166 件、変更 0 件"
+        "[dry-run] saitama_dv2_H29_status.txt: 2017年度 57 事業、追加 167 件、変更 0 件"
         "（書き込みはしていません）",
     ]
-    assert len(lines) == 166 + 2
+    assert len(lines) == 167 + 2
 
 
 @pytest.mark.django_db
@@ -95,7 +96,7 @@ def test_progress_bar_on_a_terminal(seed_path):
     assert "照合" in drawn
     assert "| 0/57 " in drawn
     assert out.getvalue().splitlines()[-1] == (
-        "saitama_dv2_H29_status.txt: 2017年度 57 事業、追加 166 件、変更 0 件"
+        "saitama_dv2_H29_status.txt: 2017年度 57 事業、追加 167 件、変更 0 件"
     )
 
 

@@ -105,7 +105,7 @@ def test_a_removed_entry_disappears_and_a_changed_reason_is_updated(seeded, tmp_
     assert "庁内" not in StatusSearchDocument.objects.get(status=status_9).text
     status_7 = AnnualStatus.objects.get(project__number=7)
     name_text = StatusSearchDocument.objects.get(status=status_7).name_text
-    assert name_text == "デ-タdvの防止・啓発\nデ-トdvの防止・啓発"
+    assert name_text == "デタdvノ防止・啓発\nデトdvノ防止・啓発"
 
 
 @pytest.mark.django_db
@@ -114,9 +114,9 @@ def test_a_correction_is_searched_under_both_readings_and_never_across_them(seed
     published, corrected = document.status_text.split("\n")
     # Folded: lower case, ー as -.
     assert "you & me" not in published
-    assert "y ou & me" in published and "デ-タdv" in published
-    assert "you & me" in corrected and "デ-トdv" in corrected
-    assert "y ou & me" not in corrected and "デ-タdv" not in corrected
+    assert "y ou & me" in published and "デタdv" in published
+    assert "you & me" in corrected and "デトdv" in corrected
+    assert "y ou & me" not in corrected and "デタdv" not in corrected
     # An uncorrected field is indexed once, as before.
     assert "\n" not in document.content_text
 
@@ -249,7 +249,7 @@ def test_a_name_correction_applies_to_every_year_and_reindexes_each(
     report = corrections_load(path=corrections_file(tmp_path, ENTRY))
     assert (report.added, report.rebuilt_documents) == (1, 2)
     documents = StatusSearchDocument.objects.filter(status__project__number=7)
-    assert [d.name_text for d in documents] == ["デ-タdvの防止・啓発\nデ-トdvの防止・啓発"] * 2
+    assert [d.name_text for d in documents] == ["デタdvノ防止・啓発\nデトdvノ防止・啓発"] * 2
 
 
 @pytest.mark.django_db

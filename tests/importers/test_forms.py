@@ -231,11 +231,11 @@ def test_two_years_side_by_side_give_a_status_a_year_each_with_its_own_place(tmp
     # The plans for the next year (今後の予定) are not a status and are not kept.
     assert not AnnualStatus.objects.filter(status_text__in=["継続", "拡充"]).exists()
     assert sorted(ImportRun.objects.values_list("fiscal_year", "row_count", "created_count")) == [
-        (2012, 3, 12),  # the plan's goal, directions, projects and departments too
+        (2012, 3, 13),  # the plan's municipality, goal, directions, projects and departments too
         (2013, 3, 3),
     ]
     assert [line for line in out.getvalue().splitlines() if line.startswith("years.xlsx")] == [
-        "years.xlsx: 2012年度 3 事業、追加 12 件、変更 0 件",
+        "years.xlsx: 2012年度 3 事業、追加 13 件、変更 0 件",
         "years.xlsx: 2013年度 3 事業、追加 3 件、変更 0 件",
     ]
 

@@ -133,7 +133,8 @@ def test_import_run_records_the_file(seed_path):
     assert run.file_format == "tsv (utf-8)"
     assert run.fiscal_year == 2017
     assert run.row_count == 57
-    assert run.created_count == 1 + 5 + 15 + 26 + 5 + 57 + 57
+    # municipality, plan, goals, directions, departments, successions, projects, statuses
+    assert run.created_count == 1 + 1 + 5 + 15 + 26 + 5 + 57 + 57
     assert run.started_at <= run.finished_at
     assert AnnualStatus.objects.get(project__number=1).source_row == 10
 
@@ -202,7 +203,7 @@ def test_command_reports_counts_and_fails_loudly(seed_path, tmp_path, capsys):
     out = capsys.readouterr().out
     assert (
         out.splitlines()[-1]
-        == "saitama_dv2_H29_status.txt: 2017年度 57 事業、追加 166 件、変更 0 件"
+        == "saitama_dv2_H29_status.txt: 2017年度 57 事業、追加 167 件、変更 0 件"
     )
 
     call_command("import_status", str(seed_path))

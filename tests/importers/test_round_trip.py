@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from importers.exported import split_exported
-from importers.loader import exported_import
+from importers.loader import exported_import, status_import_years
 from importers.problems import ImportProblems
 from importers.readers import SourceRow, SourceTable
 from reports.cells import neutralise, unneutralise
@@ -25,11 +25,13 @@ from reports.models import (
     Department,
     DepartmentSuccession,
     ImportRun,
+    Municipality,
     Plan,
     PolicyDirection,
     Project,
     StatusDepartment,
 )
+from tests.importers.helpers import snapshot
 
 
 def database_contents() -> dict[str, list[tuple]]:
@@ -116,7 +118,6 @@ def two_years_with_formulas(seeded, seed_path, tmp_path):
         status_text="'引用符で始まる実施状況"
     )
     Plan.objects.filter(slug="saitama-dv-2").update(
-        municipality="さいたま市",
         aim="=男女が互いに尊重し合い、\n暴力のない社会の実現",
         first_fiscal_year=2016,
         last_fiscal_year=2020,
@@ -124,7 +125,7 @@ def two_years_with_formulas(seeded, seed_path, tmp_path):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("suffix", [".csv", "-excel.csv", ".xlsx"])
+@pytest.mark.parametrize("suffix", [".csv", "-excel.csv", ".xlsx", ".json"])
 def test_whole_dataset_download_imports_back_to_the_same_database(
     two_years_with_formulas, tmp_path, suffix
 ):
@@ -135,7 +136,8 @@ def test_whole_dataset_download_imports_back_to_the_same_database(
     path.write_bytes(Client().get(f"/data/statuses{suffix}").getvalue())
 
     empty_database()
-    reports = exported_import(path=Path(path))
+    # Recognised by its header: no --plan, no --exported.
+    reports = status_import_years(path=Path(path))
 
     assert [(r.plan_slug, r.fiscal_year, r.row_count) for r in reports] == [
         ("saitama-dv-2", 2018, 57),
@@ -189,16 +191,27 @@ def test_import_status_exported_reads_a_download_back(two_years_with_formulas, t
     path.write_bytes(Client().get("/data/statuses.csv").getvalue())
     empty_database()
     out = io.StringIO()
-    call_command("import_status", str(path), "--exported", stdout=out)
+    call_command("import_status", str(path), stdout=out)
     assert database_contents() == before
     assert [line for line in out.getvalue().splitlines() if line.startswith("all_statuses")] == [
-        # plan 1, goals 5, directions 15, projects 57, statuses 57, departments 26, reorganisations 5
+        # plan 1, goals 5, directions 15, projects 57, statuses 57, departments 26,
+        # reorganisations 5 (the municipality is kept by empty_database)
         "all_statuses.csv: 2018年度 57 事業、追加 166 件、変更 0 件",
         "all_statuses.csv: 2017年度 57 事業、追加 57 件、変更 0 件",
     ]
-    with pytest.raises(CommandError) as raised:
-        call_command("import_status", str(path), "--exported", "--dry-run")
-    assert str(raised.value).startswith("--exported のファイルは計画と年度を自分で示すので")
+    # --exported is accepted and changes nothing; a dry run writes nothing.
+    call_command("import_status", str(path), "--exported", "--dry-run", stdout=io.StringIO())
+    assert database_contents() == before
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_status", str(path), plan_slug="other", stdout=out, stderr=err)
+    assert err.getvalue().splitlines() == [
+        "all_statuses.csv:-:-:-: エラー このサイトからダウンロードしたファイルは計画と年度を自分で示すので、"
+        "--plan・--fiscal-year は使えません / this file is one of this site's downloads and "
+        "names its plans and years; --plan and --fiscal-year do not apply",
+        "all_statuses.csv: 1 件のエラー。何も取り込んでいません / 1 error(s); nothing was imported",
+    ]
+    assert database_contents() == before
 
 
 @pytest.mark.django_db
@@ -213,7 +226,8 @@ def test_a_download_sets_the_plan_fields_of_an_existing_plan(seeded, tmp_path):
     assert dict(zip(header, first, strict=True))["計画期間（初年度）"] == ""
     assert dict(zip(header, first, strict=True))["計画期間（最終年度）"] == ""
 
-    Plan.objects.update(municipality="別の市", aim="別の目標", first_fiscal_year=2000)
+    elsewhere = Municipality.objects.create(name="別の市", slug="elsewhere")
+    Plan.objects.update(municipality=elsewhere, aim="別の目標", first_fiscal_year=2000)
     reports = exported_import(path=Path(path))
 
     assert database_contents() == before
@@ -223,3 +237,25 @@ def test_a_download_sets_the_plan_fields_of_an_existing_plan(seeded, tmp_path):
         "+配偶者等からの暴力の根絶と被害者の自立支援をすすめるまちづくり",
         "計画を変更: saitama-dv-2 計画期間（初年度）\n-2000",
     ]
+
+
+@pytest.mark.django_db
+def test_a_download_with_a_municipality_name_too_long_is_refused(seeded, tmp_path):
+    rows = list(csv.reader(io.StringIO(Client().get("/data/statuses.csv").getvalue().decode())))
+    at = rows[0].index("自治体")
+    name = "長" * 80 + "市"
+    for row in rows[1:]:
+        row[at] = name
+    path = tmp_path / "all_statuses.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    before = snapshot()
+
+    with pytest.raises(ImportProblems) as raised:
+        status_import_years(path=path)
+
+    assert [str(p) for p in raised.value.errors] == [
+        "all_statuses.csv:-:-:-: エラー 自治体の名称が長すぎます（81 字、上限 80 字） / "
+        f"the municipality's name is too long (81 characters, at most 80)「{'長' * 57}…」"
+    ]
+    assert snapshot() == before

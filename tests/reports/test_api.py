@@ -64,7 +64,8 @@ def test_lists_are_paginated_with_next_and_previous_links(client, seeded, monkey
 @pytest.mark.django_db
 def test_each_resource_has_stable_field_names(client, seeded):
     assert client.get("/api/v1/plans/").json()["results"][0].keys() == {
-        "slug", "title", "municipality", "aim", "first_fiscal_year", "last_fiscal_year",
+        "slug", "title", "municipality", "municipality_slug", "aim", "first_fiscal_year",
+        "last_fiscal_year",
     }  # fmt: skip
     assert client.get(f"/api/v1/plans/{PLAN}/goals/").json()["results"][1] == {
         "number": 2,
@@ -81,6 +82,8 @@ def test_each_resource_has_stable_field_names(client, seeded):
     }
     departments = client.get("/api/v1/departments/").json()["results"]
     assert next(d for d in departments if d["name"] == "住宅政策課") == {
+        "municipality": "さいたま市",
+        "municipality_slug": "saitama-city",
         "name": "住宅政策課",
         "kind": "section",
         "predecessors": [

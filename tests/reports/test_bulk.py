@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from reports.bulk import copy_rows, copy_statement
-from reports.models import Department, ImportRun, Plan
+from reports.models import Department, ImportRun, Municipality, Plan
 
 AWKWARD_TEXTS = ["改行\nと\tタブ", "バック\\スラッシュ", "\\N", "'=SUM(A1)", ""]
 PLAN_FIELDS = ["slug", "title", "municipality", "aim", "first_fiscal_year"]
@@ -13,8 +13,9 @@ PLAN_FIELDS = ["slug", "title", "municipality", "aim", "first_fiscal_year"]
 @pytest.mark.django_db
 @pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
 def test_rows_are_written_exactly_as_given(binary):
+    city = Municipality.objects.create(name="さいたま市", slug="saitama-city").pk
     rows = [
-        (f"plan-{index}", text, "さいたま市", text[::-1], index + 2016 if index % 2 else None)
+        (f"plan-{index}", text, city, text[::-1], index + 2016 if index % 2 else None)
         for index, text in enumerate(AWKWARD_TEXTS)
     ]
 
@@ -39,7 +40,9 @@ def test_rows_are_rolled_back_with_the_callers_transaction():
         pass
 
     with pytest.raises(RefusedError), transaction.atomic():
-        assert copy_rows(Department, ["name", "kind"], [("市民総務課", "section")]) == 1
+        city = Municipality.objects.create(name="さいたま市", slug="saitama-city").pk
+        rows = [(city, "市民総務課", "section")]
+        assert copy_rows(Department, ["municipality", "name", "kind"], rows) == 1
         assert Department.objects.filter(name="市民総務課").exists()
         raise RefusedError
 

@@ -141,7 +141,7 @@ def test_fiscal_year_table_marks_corrected_contents_and_statuses(client, seeded)
 
 @pytest.mark.django_db
 def test_department_page_marks_corrected_names_and_statuses(client, seeded):
-    main = main_of(client.get("/departments/男女共同参画課/"))
+    main = main_of(client.get("/m/saitama-city/departments/男女共同参画課/"))
     row = next(tr for tr in main.all("tr") if "7 デートDVの防止・啓発" in tr.text)
     assert row.one("th").one("details", cls="correction").one("li").text == NAME_NOTE
     assert row.one("td", cls="col-status").texts("ins", cls="corrected") == ["デートDV"] * 4

@@ -269,7 +269,7 @@ def test_filter_page_links_to_its_own_view_as_files_without_the_page_number(clie
         (f"/plans/{PLAN}/goals/2/", "?goal=2"),
         (f"/plans/{PLAN}/years/2017/", "?year=2017"),
         (
-            "/departments/%E4%BD%8F%E5%AE%85%E6%94%BF%E7%AD%96%E8%AA%B2/",
+            "/m/saitama-city/departments/%E4%BD%8F%E5%AE%85%E6%94%BF%E7%AD%96%E8%AA%B2/",
             "?department=%E4%BD%8F%E5%AE%85%E6%94%BF%E7%AD%96%E8%AA%B2",
         ),
     ],

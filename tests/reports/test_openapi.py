@@ -95,3 +95,20 @@ def test_the_document_is_valid_openapi_and_generates_without_warnings(tmp_path):
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["paths"].keys() == (
         openapi_document()["paths"].keys()
     )
+
+
+def test_departments_and_plans_carry_their_municipality():
+    schemas = openapi_document()["components"]["schemas"]
+    assert list(schemas["Department"]["properties"]) == [
+        "municipality",
+        "municipality_slug",
+        "name",
+        "kind",
+        "predecessors",
+    ]
+    assert list(schemas["Plan"]["properties"])[2:4] == ["municipality", "municipality_slug"]
+    assert schemas["Plan"]["properties"]["municipality_slug"] == {
+        "type": "string",
+        "readOnly": True,
+        "description": "自治体の識別子 / municipality's slug",
+    }

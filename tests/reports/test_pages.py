@@ -137,9 +137,12 @@ def test_project_page_shows_content_status_linked_departments_and_source(client,
     assert departments.links() == [
         (
             "市民生活安全課",
-            "/departments/%E5%B8%82%E6%B0%91%E7%94%9F%E6%B4%BB%E5%AE%89%E5%85%A8%E8%AA%B2/",
+            "/m/saitama-city/departments/%E5%B8%82%E6%B0%91%E7%94%9F%E6%B4%BB%E5%AE%89%E5%85%A8%E8%AA%B2/",
         ),
-        ("観光国際課", "/departments/%E8%A6%B3%E5%85%89%E5%9B%BD%E9%9A%9B%E8%AA%B2/"),
+        (
+            "観光国際課",
+            "/m/saitama-city/departments/%E8%A6%B3%E5%85%89%E5%9B%BD%E9%9A%9B%E8%AA%B2/",
+        ),
     ]
     published = main.one("details", cls="as-published")
     assert published.texts("summary") == ["担当課の欄を公表されたとおりに見る"]
@@ -242,7 +245,7 @@ def test_department_page_lists_its_statuses_by_year(client, seeded):
     assert [row.one("th").text for row in rows] == ["18 住民相談事業", "20 外国人のための生活相談"]
     assert rows[1].texts("td")[1] == "市民生活安全課、観光国際課"
     assert main.all("span", cls="listed-as") == []
-    assert crumbs(response) == ["ホーム", "担当課の一覧", "市民生活安全課"]
+    assert crumbs(response) == ["ホーム", "担当課の一覧", "さいたま市", "市民生活安全課"]
 
 
 @pytest.mark.django_db
@@ -266,12 +269,12 @@ def test_department_page_includes_a_predecessors_later_entries_marked_as_such(
 def test_department_page_leaves_out_a_predecessors_entries_before_the_takeover(client, seeded):
     # 子ども家庭総合センター総務課 takes over 子育て支援政策課 only from 2018;
     # 子育て支援政策課's own 2017 entries stay on its own page.
-    main = main_of(client.get("/departments/子ども家庭総合センター総務課/"))
+    main = main_of(client.get("/m/saitama-city/departments/子ども家庭総合センター総務課/"))
     assert main.texts("h3") == ["平成29年度（2017年度）（1件）"]
     assert [row.one("th").text for row in main.one("tbody").all("tr")] == [
         "46 (仮称)さいたま市子ども総合センター整備事業"
     ]
-    predecessor = main_of(client.get("/departments/子育て支援政策課/"))
+    predecessor = main_of(client.get("/m/saitama-city/departments/子育て支援政策課/"))
     assert predecessor.texts("h3") == ["平成29年度（2017年度）（7件）"]
     assert predecessor.one("p", cls="succession-note").text == (
         "平成30年度（2018年度）から 子ども家庭総合センター総務課 に組織変更されています"
@@ -323,9 +326,11 @@ def test_unknown_plan_goal_direction_project_year_and_department_are_404(client,
 
 @pytest.mark.django_db
 def test_home_lists_plans_when_there_are_several(client, seeded):
-    from reports.models import Plan
+    from reports.models import Municipality, Plan
 
-    Plan.objects.create(slug="another-plan", title="別の計画")
+    Plan.objects.create(
+        slug="another-plan", title="別の計画", municipality=Municipality.objects.get()
+    )
     main = main_of(client.get("/"))
     assert main.texts("h1") == ["計画の一覧"]
     assert main.texts("li") == ["別の計画（0 事業）", f"{PLAN_TITLE}（57 事業）"]
@@ -354,8 +359,11 @@ def test_any_project_department_and_year_is_within_three_clicks_of_home(client, 
 
     for project in Project.objects.all():
         assert reverse("reports:project", args=["saitama-dv-2", project.number]) in seen
-    for department in Department.objects.all():
-        assert reverse("reports:department", args=[department.name]) in seen
+    for department in Department.objects.select_related("municipality"):
+        assert (
+            reverse("reports:department", args=[department.municipality.slug, department.name])
+            in seen
+        )
     for year in AnnualStatus.objects.values_list("fiscal_year", flat=True).distinct():
         assert seen[reverse("reports:year", args=["saitama-dv-2", year])] == 1
 

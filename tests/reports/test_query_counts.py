@@ -26,6 +26,8 @@ QUERIES = {
     "filter_combined": 12,
     "filter_bad_parameter": 6,  # plan and the option lists; nothing else runs
     "department_index": 3,  # departments, predecessor links, successor links
+    # the municipality, its departments, predecessor links, successor links
+    "municipality_departments": 4,
     "department": 6,  # department, its two kinds of links, statuses, departments, corrections
     "about": 1,  # plans
     "help": 1,  # the plans' municipalities

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from importers.changes import ImportReport
-from importers.loader import exported_import, status_import_years
+from importers.loader import status_import_years
 from importers.problems import ImportProblems, Place, Problem
 from importers.validator import plan_slug_problem
 
@@ -13,6 +13,7 @@ PROBLEMS_SHOWN = 100
 
 _STAGES = {"read": "読み込み", "load": "照合"}
 _KINDS = (
+    ("municipality", "自治体"),
     ("plan", "計画"),
     ("goal", "基本目標"),
     ("direction", "施策の方向"),
@@ -24,7 +25,10 @@ _KINDS = (
 
 
 class Command(BaseCommand):
-    help = "Import yearly implementation-status tables (年度実施状況) into a plan."
+    help = (
+        "Import yearly implementation-status tables (年度実施状況) into a plan: the one "
+        "--plan names, else the one the file's title names (created when new)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -43,17 +47,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--exported",
             action="store_true",
-            help="the file is one of this site's downloads: import every plan and year in it",
+            help=(
+                "accepted and ignored: this site's downloads are recognised by their header "
+                "and import every plan and year in them without it"
+            ),
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        if options["exported"] and (
-            options["plan_slug"] or options["fiscal_year"] or options["dry_run"]
-        ):
-            raise CommandError(
-                "--exported のファイルは計画と年度を自分で示すので、--plan・--fiscal-year・--dry-run とは使えません"
-                " / an --exported file names its plans and years; --plan, --fiscal-year and --dry-run do not apply"
-            )
         slug = options["plan_slug"]
         if slug is not None and (problem := plan_slug_problem(slug, Place("--plan"))):
             raise CommandError(f"{problem.message_ja} / {problem.message_en}「{slug}」")
@@ -63,17 +63,14 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: ファイルがありません / no such file")
             progress = _ProgressBar(self.stdout, self.stderr)
             try:
-                if options["exported"]:
-                    reports = exported_import(path=path)
-                else:
-                    reports = status_import_years(
-                        path=path,
-                        plan_slug=options["plan_slug"],
-                        fiscal_year=options["fiscal_year"],
-                        dry_run=options["dry_run"],
-                        allow_new_projects=options["allow_new_projects"],
-                        progress=progress,
-                    )
+                reports = status_import_years(
+                    path=path,
+                    plan_slug=options["plan_slug"],
+                    fiscal_year=options["fiscal_year"],
+                    dry_run=options["dry_run"],
+                    allow_new_projects=options["allow_new_projects"],
+                    progress=progress,
+                )
             except ImportProblems as problems:
                 progress.close()
                 failed += 1

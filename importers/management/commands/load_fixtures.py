@@ -7,13 +7,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from importers.corrections import CorrectionsError, corrections_load
+from importers.titles import municipality_slug
 from reports import search
-from reports.models import Plan
+from reports.models import Municipality, Plan
 
 
 class Command(BaseCommand):
     help = (
-        "Create the plans listed in fixtures/plans.toml, import their status files, "
+        "Create the municipalities and plans listed in fixtures/plans.toml, import their status files, "
         "then load the reviewed corrections (fixtures/corrections.toml)."
     )
 
@@ -30,16 +31,29 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         manifest: Path = options["manifest"]
         with manifest.open("rb") as handle:
-            plans = tomllib.load(handle)["plan"]
+            entries = tomllib.load(handle)
+        plans = entries["plan"]
         # One transaction: a corrections file that does not fit the imported
         # tables leaves the database as it was.
         with transaction.atomic():
+            municipalities = {
+                entry["name"]: Municipality.objects.update_or_create(
+                    name=entry["name"],
+                    defaults={"slug": entry["slug"], "code": entry.get("code", "")},
+                )[0]
+                for entry in entries.get("municipality", [])
+            }
             for entry in plans:
+                name = entry.get("municipality", "")
+                if name not in municipalities:
+                    municipalities[name] = Municipality.objects.get_or_create(
+                        name=name, defaults={"slug": municipality_slug(name)}
+                    )[0]
                 plan, created = Plan.objects.update_or_create(
                     slug=entry["slug"],
                     defaults={
                         "title": entry["title"],
-                        "municipality": entry.get("municipality", ""),
+                        "municipality": municipalities[name],
                         "first_fiscal_year": entry.get("first_fiscal_year"),
                         "last_fiscal_year": entry.get("last_fiscal_year"),
                     },
