@@ -234,7 +234,7 @@ def _check_revertible(run: ImportRun) -> None:
     label = _run_label(run)
     if run.reverted_at is not None:
         raise UndoRefused(
-            f"取り込み記録 {label} は {timezone.localtime(run.reverted_at):%Y-%m-%d %H:%M} に取り消し済みです",
+            f"取り込み記録 {label}は {timezone.localtime(run.reverted_at):%Y-%m-%d %H:%M} に取り消し済みです",
             f"import run {run.pk} was already reverted",
         )
     # Runs are numbered as they are made: a higher id is a later run.
@@ -245,7 +245,7 @@ def _check_revertible(run: ImportRun) -> None:
     )
     if later:
         raise UndoRefused(
-            f"取り込み記録 {label} の後に同じ計画・年度の取り込み {later[0].pk}（{later[0].file_name}）が"
+            f"取り込み記録 {label}の後に同じ計画・年度の取り込み {later[0].pk}（{later[0].file_name}）が"
             "あります。取り消せるのは計画・年度ごとに最新の取り込みだけです。先にそちらを取り消してください",
             f"import run {run.pk} is not the latest of its plan and fiscal year: run "
             f"{later[0].pk} ({later[0].file_name}) came after it; revert that one first",
@@ -260,7 +260,7 @@ def _check_revertible(run: ImportRun) -> None:
         other = others.first()
         if other is not None:
             raise UndoRefused(
-                f"取り込み記録 {label} はこの計画を作った取り込みで、その後の取り込み {other.pk}"
+                f"取り込み記録 {label}はこの計画を作った取り込みで、その後の取り込み {other.pk}"
                 f"（{other.file_name}、{other.fiscal_year}年度）がこの計画を使っています。"
                 "先にそちらを取り消すか、計画ごと remove_plan で削除してください",
                 f"import run {run.pk} created its plan, and run {other.pk} ({other.file_name}, "
@@ -288,7 +288,7 @@ def _check_unchanged_since(run: ImportRun, rows: dict[str, list[list[object]]]) 
                 label == "department" and before is None
             ):
                 raise UndoRefused(
-                    f"取り込み記録 {_run_label(run)} の後に、別の取り込みが{_KIND_LABELS[label]}"
+                    f"取り込み記録 {_run_label(run)}の後に、別の取り込みが{_KIND_LABELS[label]}"
                     f"（{_row_label(label, now or before)}）を変えています。後の取り込みを先に取り消してください",
                     f"a later import changed a row import run {run.pk} wrote ({label} {pk}); "
                     "revert the later import first",
@@ -303,7 +303,7 @@ def _check_unchanged_since(run: ImportRun, rows: dict[str, list[list[object]]]) 
     )
     if used is not None:
         raise UndoRefused(
-            f"取り込み記録 {_run_label(run)} で加わった事業 {used.project.number} に、後の取り込みで"
+            f"取り込み記録 {_run_label(run)}で加わった事業 {used.project.number} に、後の取り込みで"
             f"{used.fiscal_year}年度の実施状況が入っています。先にそちらを取り消してください",
             f"project {used.project.number}, which import run {run.pk} added, has a status for "
             f"{used.fiscal_year} from a later import; revert that one first",
@@ -367,6 +367,9 @@ def _restore(run: ImportRun, rows: dict[str, list[list[object]]]) -> dict[str, i
         counts[label] = counts.get(label, 0) + len(back)
     touched = {pk for pk, before, _ in rows.get("status", []) if before is not None}
     touched |= {before[0] for _, before, _ in rows.get("link", []) if before is not None}
+    # A project's name and content are in the documents of its every year.
+    renamed = [pk for pk, before, after in rows.get("project", []) if before and after]
+    touched |= set(AnnualStatus.objects.filter(project_id__in=renamed).values_list("pk", flat=True))
     search.index(sorted(touched))
     return counts
 
