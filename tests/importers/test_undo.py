@@ -111,7 +111,7 @@ def test_revert_of_the_run_that_made_the_plan_removes_the_plan(db, seed_path):
     assert output.getvalue().splitlines() == [
         *(f"担当課を削除: {name}" for name in departments),
         f"取り込み記録 {run.pk}（saitama_dv2_H29_status.txt）はこの計画を作った取り込みなので、"
-        f"計画「{PLAN}」ごと削除しました: 事業 57、実施状況 57",
+        f"計画「{PLAN}」ごと削除しました: 事業 57、実施状況 57、組織変更 5",
     ]
 
 
