@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from importers.changes import Change, ImportReport
@@ -24,8 +24,8 @@ from importers.limits import ImportLimits
 from importers.normaliser import StatusTable, normalise, split_years
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
-from importers.validator import field_length_problems, plan_slug_problem, validate_against_plan
 from importers.undo import departments_remove_unused, tables_state, undo_record
+from importers.validator import field_length_problems, plan_slug_problem, validate_against_plan
 from importers.writer import TableWriter, lock_imports, plan_for_import
 from reports.models import ImportRun, Plan, Project
 
@@ -248,7 +248,9 @@ def _load_table(
         _raise_on_errors(problems)
         assert table.fiscal_year is not None
         created_plan = any(c.kind == "plan" and c.action == "added" for c in plan_changes)
-        if not created_plan:
+        # A plan's first file records only the shared rows: its revert empties the plan.
+        fresh_plan = created_plan or not Project.objects.filter(plan=plan).exists()
+        if not fresh_plan:
             before |= tables_state(plan.pk, table.fiscal_year, shared=False)
         run = ImportRun.objects.create(
             plan=plan,
@@ -274,9 +276,9 @@ def _load_table(
         # A department the file no longer lists, and no other status does, goes.
         changes += [Change("department", "removed", name) for name in departments_remove_unused()]
         after = tables_state(None, table.fiscal_year, shared=True)
-        if not created_plan:
+        if not fresh_plan:
             after |= tables_state(plan.pk, table.fiscal_year, shared=False)
-        run.undo = undo_record(before, after, created_plan=created_plan)
+        run.undo = undo_record(before, after, created_plan=created_plan, fresh_plan=fresh_plan)
         run.finished_at = timezone.now()
         run.outcome = ImportRun.Outcome.LOADED if changes else ImportRun.Outcome.UNCHANGED
         run.created_count = sum(1 for c in changes if c.action == "added")

@@ -5,8 +5,9 @@ An import records on its ``ImportRun.undo`` every row it added, changed or
 removed in the tables it writes: the row as it was before (``None`` if the run
 added it) and a digest of the row as the run left it (``None`` if the run
 removed it). Only the rows that differ are kept, so a yearly table costs a few
-kilobytes. A run that created its plan keeps only its departments' rows: its
-revert removes the plan, then puts the shared rows back.
+kilobytes. A run that put the first projects into its plan keeps only the
+shared rows (plans, departments, reorganisations): its revert empties the plan
+(or removes it, if the run made it), then puts the shared rows back.
 
 Reverting checks first that every recorded row is still as the run left it
 (no later import changed it), then puts each back, ids included, in one
@@ -63,7 +64,9 @@ _TABLES: dict[str, _Table] = {
         plan_level=False,
     ),
     "goal": _Table(
-        BasicGoal, ("plan_id", "number", "title"), lambda plan, year: BasicGoal.objects.filter(plan_id=plan)
+        BasicGoal,
+        ("plan_id", "number", "title"),
+        lambda plan, year: BasicGoal.objects.filter(plan_id=plan),
     ),
     "direction": _Table(
         PolicyDirection,
@@ -88,7 +91,14 @@ _TABLES: dict[str, _Table] = {
     ),
     "status": _Table(
         AnnualStatus,
-        ("project_id", "fiscal_year", "status_text", "departments_text", "source_row", "import_run_id"),
+        (
+            "project_id",
+            "fiscal_year",
+            "status_text",
+            "departments_text",
+            "source_row",
+            "import_run_id",
+        ),
         lambda plan, year: AnnualStatus.objects.filter(project__plan_id=plan, fiscal_year=year),
     ),
     "link": _Table(
@@ -140,9 +150,13 @@ def tables_state(plan_id: int | None, fiscal_year: int, *, shared: bool) -> Stat
     return state
 
 
-def undo_record(before: State, after: State, *, created_plan: bool) -> dict[str, object]:
+def undo_record(
+    before: State, after: State, *, created_plan: bool, fresh_plan: bool
+) -> dict[str, object]:
     """What ``ImportRun.undo`` keeps: per table, ``[id, row before or None,
-    digest after or None]`` for each row that differs."""
+    digest after or None]`` for each row that differs. A run into a plan with
+    no projects yet (``fresh_plan``; ``created_plan`` if the run made it)
+    records only the shared tables: its revert empties the plan."""
     rows: dict[str, list[list[object]]] = {}
     for label in before:
         old, new = before[label], after[label]
@@ -153,7 +167,7 @@ def undo_record(before: State, after: State, *, created_plan: bool) -> dict[str,
         ]
         if changed:
             rows[label] = changed
-    return {"created_plan": created_plan, "rows": rows}
+    return {"created_plan": created_plan, "fresh_plan": fresh_plan, "rows": rows}
 
 
 def _digest(row: Row) -> str:
@@ -217,7 +231,10 @@ def import_run_revert(*, run_id: int) -> Reverted:
         rows: dict[str, list[list[object]]] = record["rows"]
         _check_unchanged_since(run, rows)
         removed_plan = record["created_plan"]
-        restored = _revert_created_plan(run, rows) if removed_plan else _restore(run, rows)
+        if record["fresh_plan"]:
+            restored = _revert_first_run(run, rows, remove_plan=removed_plan)
+        else:
+            restored = _restore(run, rows)
         removed = departments_remove_unused()
         if not removed_plan:
             run.reverted_at = timezone.now()
@@ -255,17 +272,21 @@ def _check_revertible(run: ImportRun) -> None:
             f"取り込み記録 {label} には取り消しに要る記録がありません（この機能より前の取り込みです）",
             f"import run {run.pk} kept no record of what it replaced (it is older than revert_import)",
         )
-    if run.undo["created_plan"]:
-        others = ImportRun.objects.filter(plan=run.plan).exclude(pk=run.pk).order_by("pk")
-        other = others.first()
+    if run.undo["fresh_plan"]:
+        other = (
+            ImportRun.objects.filter(plan=run.plan, reverted_at=None)
+            .exclude(pk=run.pk)
+            .order_by("pk")
+            .first()
+        )
         if other is not None:
             raise UndoRefused(
-                f"取り込み記録 {label}はこの計画を作った取り込みで、その後の取り込み {other.pk}"
-                f"（{other.file_name}、{other.fiscal_year}年度）がこの計画を使っています。"
+                f"取り込み記録 {label}はこの計画に最初に事業を入れた取り込みで、その後の取り込み "
+                f"{other.pk}（{other.file_name}、{other.fiscal_year}年度）がこの計画を使っています。"
                 "先にそちらを取り消すか、計画ごと remove_plan で削除してください",
-                f"import run {run.pk} created its plan, and run {other.pk} ({other.file_name}, "
-                f"{other.fiscal_year}) came after it: revert that one first, or remove the whole "
-                "plan with remove_plan",
+                f"import run {run.pk} was the first to put projects into its plan, and run "
+                f"{other.pk} ({other.file_name}, {other.fiscal_year}) uses them: revert that one "
+                "first, or remove the whole plan with remove_plan",
             )
 
 
@@ -343,7 +364,9 @@ def _restore(run: ImportRun, rows: dict[str, list[list[object]]]) -> dict[str, i
         present = set(table.model.objects.filter(pk__in=back).values_list("pk", flat=True))
         if label == "department":
             clash = (
-                Department.objects.filter(name__in=[back[pk][0] for pk in back if pk not in present])
+                Department.objects.filter(
+                    name__in=[back[pk][0] for pk in back if pk not in present]
+                )
                 .values_list("name", flat=True)
                 .first()
             )
@@ -374,12 +397,18 @@ def _restore(run: ImportRun, rows: dict[str, list[list[object]]]) -> dict[str, i
     return counts
 
 
-def _revert_created_plan(run: ImportRun, rows: dict[str, list[list[object]]]) -> dict[str, int]:
-    """The run made the plan: remove the plan, then put back the shared rows
-    (departments, reorganisations) it changed."""
-    shared = {label: entries for label, entries in rows.items() if label != "plan"}
-    counts = _plan_delete(run.plan)
-    for label, count in _restore(run, shared).items():
+def _revert_first_run(
+    run: ImportRun, rows: dict[str, list[list[object]]], *, remove_plan: bool
+) -> dict[str, int]:
+    """The run put the plan's first projects in: empty the plan (remove it if
+    the run made it), then put back the shared rows (the plan's own fields,
+    departments, reorganisations) it changed."""
+    if remove_plan:
+        rows = {label: entries for label, entries in rows.items() if label != "plan"}
+        counts = _plan_delete(run.plan)
+    else:
+        counts = _plan_contents_delete(run.plan)
+    for label, count in _restore(run, rows).items():
         counts[label] = counts.get(label, 0) + count
     return counts
 
@@ -427,18 +456,22 @@ def _plan(slug: str) -> Plan:
 
 
 def _plan_delete(plan: Plan) -> dict[str, int]:
-    """Delete the plan's rows, children first (a project's direction and a
-    status's import run are protected), the search index with its statuses."""
+    """Delete the plan and every row in it."""
+    counts = {"run": ImportRun.objects.filter(plan=plan).count(), **_plan_contents_delete(plan)}
+    plan.delete()
+    return counts
+
+
+def _plan_contents_delete(plan: Plan) -> dict[str, int]:
+    """Delete the plan's goals, directions, projects and statuses, children
+    first (a project's direction and a status's import run are protected),
+    the search index with its statuses."""
     statuses = AnnualStatus.objects.filter(project__plan=plan)
-    counts = {
-        "project": Project.objects.filter(plan=plan).count(),
-        "status": statuses.count(),
-        "run": ImportRun.objects.filter(plan=plan).count(),
-    }
+    counts = {"project": Project.objects.filter(plan=plan).count(), "status": statuses.count()}
     search.remove(statuses)
     StatusDepartment.objects.filter(status__project__plan=plan).delete()
     statuses.delete()
     Project.objects.filter(plan=plan).delete()
     PolicyDirection.objects.filter(goal__plan=plan).delete()
-    plan.delete()
+    BasicGoal.objects.filter(plan=plan).delete()
     return counts

@@ -219,7 +219,9 @@ def completeness_problems(
         if following:
             after = seen[min(following)]
             if plan_numbers:
-                hint_ja = "計画の事業をすべて載せるか、一部の事業だけの表なら --partial を付けてください"
+                hint_ja = (
+                    "計画の事業をすべて載せるか、一部の事業だけの表なら --partial を付けてください"
+                )
                 hint_en = "a file holds every project of the plan; for a table of only some projects, use --partial"
             else:
                 hint_ja = "計画の最初のファイルは事業番号を 1 から抜けなく載せてください"

@@ -37,7 +37,9 @@ def refused(path, **options) -> list[str]:
 
 def the_seed_cut_in_project_29s_department_cell(seed_path, tmp_path):
     text = seed_path.read_text(encoding="utf-8")
-    return written(tmp_path, "cut.txt", text[: text.index("消費生活総合センター") + len("消費生活総")])
+    return written(
+        tmp_path, "cut.txt", text[: text.index("消費生活総合センター") + len("消費生活総")]
+    )
 
 
 CUT_29 = (
@@ -143,10 +145,18 @@ def test_a_partial_table_is_imported_and_its_year_shown_as_partial(
         main = main_of(client.get(url))
         assert main.all("p", cls="partial-note")[0].text == note
     sections = main_of(client.get("/plans/saitama-dv-2/projects/1/")).all("section")
-    assert [s.one("h3").text for s in sections] == ["平成30年度（2018年度）", "平成29年度（2017年度）"]
-    assert [p.text for p in sections[0].all("p", cls="partial-note")] == ["この年度の表は一部の事業のみです。"]
+    assert [s.one("h3").text for s in sections] == [
+        "平成30年度（2018年度）",
+        "平成29年度（2017年度）",
+    ]
+    assert [p.text for p in sections[0].all("p", cls="partial-note")] == [
+        "この年度の表は一部の事業のみです。"
+    ]
     assert sections[1].all("p", cls="partial-note") == []
-    assert main_of(client.get("/plans/saitama-dv-2/goals/1/")).one("p", cls="partial-note").text == note
+    assert (
+        main_of(client.get("/plans/saitama-dv-2/goals/1/")).one("p", cls="partial-note").text
+        == note
+    )
     data = main_of(client.get("/data/"))
     rows = data.one("table", cls="import-table").all("tr")
     assert rows[1].all("td")[-1].text == "取り込み済み・この年度の表は一部の事業のみです"
@@ -191,7 +201,10 @@ def test_a_department_left_unused_goes_with_its_reorganisation_and_predecessor(
     path = written(tmp_path, "renamed.txt", text.replace(note, "男女共同参画課"))
     report = status_import(path=path, plan_slug=PLAN)
 
-    assert [c.label for c in report.changes if c.action == "removed"] == ["危機管理課", "安心安全課"]
+    assert [c.label for c in report.changes if c.action == "removed"] == [
+        "危機管理課",
+        "安心安全課",
+    ]
     assert not DepartmentSuccession.objects.filter(successor__name="危機管理課").exists()
     assert not Department.objects.filter(name__in=["危機管理課", "安心安全課"]).exists()
     names = [a.text for a in main_of(client.get("/departments/")).all("a")]

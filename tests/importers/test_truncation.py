@@ -53,7 +53,9 @@ def cuts(data: bytes) -> list[tuple[str, int]]:
             cell_start = row_start + sum(len(cell) + 1 for cell in row.split(b"\t")[:column])
             text = row.split(b"\t")[column].decode()
             characters = rng.randrange(1, len(text) + 1)
-            chosen.append((f"{kind} (column {column})", cell_start + len(text[:characters].encode())))
+            chosen.append(
+                (f"{kind} (column {column})", cell_start + len(text[:characters].encode()))
+            )
     return chosen
 
 
@@ -95,7 +97,9 @@ def test_a_cut_seed_is_refused_or_imports_exactly_the_rows_it_holds(seeded, seed
         # Another year, said to be partial: the statuses it makes are those of
         # the rows it holds, the cut row's at most a beginning of its whole cell.
         new_year = tmp_path / f"cut-{case}-h30.txt"
-        new_year.write_bytes(cut.replace("平成29年度実施状況".encode(), "平成30年度実施状況".encode()))
+        new_year.write_bytes(
+            cut.replace("平成29年度実施状況".encode(), "平成30年度実施状況".encode())
+        )
         with transaction.atomic():
             if imported(new_year, partial=True):
                 outcomes["new year"] += 1
@@ -115,12 +119,20 @@ def test_a_cut_seed_is_refused_or_imports_exactly_the_rows_it_holds(seeded, seed
                     else:
                         assert departments_text == whole_departments, where
                 tables = every_table(leave_out=("reports_importrun",))
-                for table in ("reports_plan", "reports_basicgoal", "reports_policydirection",
-                              "reports_project", "reports_department",
-                              "reports_departmentsuccession", "reports_correction"):
+                for table in (
+                    "reports_plan",
+                    "reports_basicgoal",
+                    "reports_policydirection",
+                    "reports_project",
+                    "reports_department",
+                    "reports_departmentsuccession",
+                    "reports_correction",
+                ):
                     assert tables[table] == without_runs[table], (where, table)
             else:
                 assert every_table() == before, where
             transaction.set_rollback(True)
     # The loop met both outcomes.
-    assert outcomes["refused"] > 0 and outcomes["same year"] > 0 and outcomes["new year"] > 0, outcomes
+    assert outcomes["refused"] > 0 and outcomes["same year"] > 0 and outcomes["new year"] > 0, (
+        outcomes
+    )

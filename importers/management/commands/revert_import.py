@@ -32,7 +32,9 @@ class Command(BaseCommand):
             self.stdout.write(f"担当課を削除: {name}")
         run = reverted.run
         counts = "、".join(
-            f"{label} {reverted.restored[kind]}" for kind, label in _KINDS if kind in reverted.restored
+            f"{label} {reverted.restored[kind]}"
+            for kind, label in _KINDS
+            if kind in reverted.restored
         )
         if reverted.removed_plan:
             self.stdout.write(
