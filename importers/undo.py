@@ -188,7 +188,10 @@ def departments_remove_unused() -> list[str]:
         cursor.execute(
             f"""
             WITH RECURSIVE used (id) AS (
-                SELECT department_id FROM {links}
+                -- A probe of the links' department index per department, not
+                -- a read of every link.
+                SELECT d.id FROM {departments} d
+                WHERE EXISTS (SELECT 1 FROM {links} l WHERE l.department_id = d.id)
                 UNION
                 SELECT s.predecessor_id FROM {successions} s JOIN used ON s.successor_id = used.id
             )
