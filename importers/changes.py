@@ -17,12 +17,12 @@ class Change:
     kind: str
     """One of: municipality, plan, goal, direction, project, status, department, succession."""
     action: str
-    """``added`` or ``changed``."""
+    """``added``, ``changed`` or ``removed`` (a department no status lists any more)."""
     label: str
     diff: str = ""
 
     def __str__(self) -> str:
-        verb = {"added": "追加", "changed": "変更"}[self.action]
+        verb = {"added": "追加", "changed": "変更", "removed": "削除"}[self.action]
         noun = _KIND_LABELS[self.kind]
         text = f"{noun}を{verb}: {self.label}"
         return f"{text}\n{self.diff}" if self.diff else text

@@ -11,6 +11,7 @@ from reports.eras import UnknownEraError, era_to_western
 WHOLE_GOVERNMENT_NAMES = frozenset({"全庁", "全部局", "全課", "全所属", "全庁的"})
 
 _BRACKETED = re.compile(r"[\(（][^\(\)（）]*[\)）]")
+_UNPAIRED_BRACKET = re.compile(r"[\(（\)）]")
 _SEPARATORS = re.compile(r"[\s\u3000、，,・／/]+")
 _REORGANISATION = re.compile(
     r"^[\(（]\s*(?P<era>[^\d\s元]{1,2})?\s*(?P<year>\d{1,4}|元)\s*年度?\s*(?:より|から|以降)[、,]?\s*"
@@ -64,6 +65,16 @@ def _parse_departments(
 
     entries: list[DepartmentEntry] = []
     problems: list[DepartmentProblem] = []
+    if _UNPAIRED_BRACKET.search(_BRACKETED.sub("", cell)):
+        # A note cut off before its closing bracket, as in a file cut short,
+        # would otherwise become a department of its own.
+        problems.append(
+            DepartmentProblem(
+                "担当課の欄の括弧が閉じていません（セルが途中で切れていませんか）",
+                "a bracket in the department cell is not closed (is the cell cut short?)",
+                cell,
+            )
+        )
     for kind, text in tokens:
         if kind == "name":
             entries.append(DepartmentEntry(text, text in WHOLE_GOVERNMENT_NAMES))

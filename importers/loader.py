@@ -15,18 +15,19 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from importers.changes import ImportReport
+from importers.changes import Change, ImportReport
 from importers.exported import ExportedPart, PlanFields, split_exported
 from importers.limits import ImportLimits
 from importers.normaliser import StatusTable, normalise, split_years
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
+from importers.undo import departments_remove_unused, tables_state, undo_record
 from importers.validator import field_length_problems, plan_slug_problem, validate_against_plan
-from importers.writer import TableWriter, plan_for_import
-from reports.models import ImportRun
+from importers.writer import TableWriter, lock_imports, plan_for_import
+from reports.models import ImportRun, Plan, Project
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(stage, done, total)``: stage ``read`` (total unknown) or ``load``."""
@@ -39,6 +40,7 @@ def status_import(
     fiscal_year: int | None = None,
     dry_run: bool = False,
     allow_new_projects: bool = False,
+    partial: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import one status table; raise ImportProblems (writing nothing) on any error.
@@ -53,6 +55,7 @@ def status_import(
         fiscal_year=fiscal_year,
         dry_run=dry_run,
         allow_new_projects=allow_new_projects,
+        partial=partial,
         progress=progress,
         one_year=True,
     )
@@ -66,6 +69,7 @@ def status_import_years(
     fiscal_year: int | None = None,
     dry_run: bool = False,
     allow_new_projects: bool = False,
+    partial: bool = False,
     progress: Progress | None = None,
     one_year: bool = False,
 ) -> list[ImportReport]:
@@ -109,6 +113,7 @@ def status_import_years(
             fiscal_year=fiscal_year,
             dry_run=dry_run,
             allow_new_projects=allow_new_projects,
+            partial=partial,
             progress=progress,
             started_at=started_at,
             one_year=one_year,
@@ -174,8 +179,10 @@ def _load_exported(
                 fiscal_year=part.fiscal_year,
                 dry_run=dry_run,
                 # The file is the whole of what it holds: a project first seen in
-                # an older year is not a typo.
+                # an older year is not a typo, and a filtered download holds
+                # only some projects.
                 allow_new_projects=True,
+                partial=True,
                 progress=None,
                 started_at=started_at,
                 plan_fields=part.plan_fields,
@@ -196,6 +203,7 @@ def _load_source(
     started_at: datetime,
     plan_fields: PlanFields | None = None,
     one_year: bool = False,
+    partial: bool = False,
 ) -> list[ImportReport]:
     table, problems = normalise(source, fiscal_year=fiscal_year)
     problems += field_length_problems(table, source)
@@ -207,7 +215,7 @@ def _load_source(
     if one_year and len(tables) > 1:
         problems.append(_several_years(path))
     with transaction.atomic():
-        _lock_imports()
+        lock_imports()
         # The first year's table carries the file's own problems.
         reports = [
             _load_table(
@@ -218,6 +226,7 @@ def _load_source(
                 plan_slug=plan_slug,
                 dry_run=dry_run,
                 allow_new_projects=allow_new_projects,
+                partial=partial,
                 progress=progress,
                 started_at=started_at,
                 plan_fields=plan_fields,
@@ -241,17 +250,28 @@ def _load_table(
     progress: Progress | None,
     started_at: datetime,
     plan_fields: PlanFields | None,
+    partial: bool,
 ) -> ImportReport:
     with transaction.atomic():
+        # What the run replaces, for revert_import: the shared rows before the
+        # plan is chosen (it may be made, or get new fields), the plan's own after.
+        before = tables_state(None, 0, shared=True)
         # The file's own errors and those against the plan are listed together,
         # so that one run shows the clerk everything to correct.
         try:
             plan, plan_changes = plan_for_import(table, plan_slug, path, plan_fields)
         except ImportProblems as plan_problems:
             raise ImportProblems(problems + plan_problems.problems) from None
-        problems += validate_against_plan(table, plan, allow_new_projects=allow_new_projects)
+        problems += validate_against_plan(
+            table, plan, allow_new_projects=allow_new_projects, partial=partial
+        )
         _raise_on_errors(problems)
         assert table.fiscal_year is not None
+        created_plan = any(c.kind == "plan" and c.action == "added" for c in plan_changes)
+        # A plan's first file records only the shared rows: its revert empties the plan.
+        fresh_plan = created_plan or not Project.objects.filter(plan=plan).exists()
+        if not fresh_plan:
+            before |= tables_state(plan.pk, table.fiscal_year, shared=False)
         run = ImportRun.objects.create(
             plan=plan,
             file_name=path.name,
@@ -263,6 +283,7 @@ def _load_table(
             outcome=ImportRun.Outcome.UNCHANGED,
             row_count=len(table.projects),
             warnings=[p.as_dict() for p in problems],
+            partial=partial and _lacks_projects(plan, table),
         )
         total = len(table.projects)
         writer = TableWriter(
@@ -272,6 +293,12 @@ def _load_table(
             None if progress is None else lambda done: progress("load", done, total),
         )
         changes = plan_changes + writer.apply()
+        # A department the file no longer lists, and no other status does, goes.
+        changes += [Change("department", "removed", name) for name in departments_remove_unused()]
+        after = tables_state(None, table.fiscal_year, shared=True)
+        if not fresh_plan:
+            after |= tables_state(plan.pk, table.fiscal_year, shared=False)
+        run.undo = undo_record(before, after, created_plan=created_plan, fresh_plan=fresh_plan)
         run.finished_at = timezone.now()
         run.outcome = ImportRun.Outcome.LOADED if changes else ImportRun.Outcome.UNCHANGED
         run.created_count = sum(1 for c in changes if c.action == "added")
@@ -296,19 +323,13 @@ def _load_table(
     return report
 
 
-_IMPORT_LOCK = 0x6476706C616E  # any constant: the one advisory lock all imports share
-"""``pg_advisory_xact_lock`` key: imports run one at a time."""
-
-
-def _lock_imports() -> None:
-    """Wait for any other import to commit or roll back, then go on: two imports
-    that would create the same plan, department or status at once are run one
-    after the other, and the second sees what the first wrote (a unique
-    constraint would otherwise stop it with a raw IntegrityError). Held until
-    the transaction ends. Imports are rare one-off commands, so waiting costs
-    nothing that matters, and one lock leaves no order in which two could deadlock."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
+def _lacks_projects(plan: Plan, table: StatusTable) -> bool:
+    """Whether the plan has projects the table does not hold."""
+    return (
+        Project.objects.filter(plan=plan)
+        .exclude(number__in=[project.number for project in table.projects])
+        .exists()
+    )
 
 
 def _several_years(path: Path) -> Problem:

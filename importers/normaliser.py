@@ -836,27 +836,6 @@ def _check_project_numbers(table: StatusTable, problems: list[Problem]) -> None:
             )
         else:
             seen[project.number] = project
-    if seen:
-        missing = sorted(set(range(1, max(seen) + 1)) - set(seen))
-        if missing:
-            problems.append(
-                error(
-                    Place(table.file_name),
-                    f"事業番号が抜けています: {_runs(missing, '、', '〜')}",
-                    f"project numbers missing from the sequence: {_runs(missing, ', ', '–')}",
-                )
-            )
-
-
-def _runs(numbers: list[int], separator: str, dash: str) -> str:
-    """[2, 4, 5, 6] → "2、4〜6": a long gap reads as one range."""
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and number == runs[-1][-1] + 1:
-            runs[-1].append(number)
-        else:
-            runs.append([number])
-    return separator.join(
-        f"{run[0]}{dash}{run[-1]}" if len(run) > 2 else separator.join(map(str, run))
-        for run in runs
-    )
+    # Numbers missing from the sequence are checked against the plan's projects
+    # (``importers.validator.completeness_problems``): only the plan knows
+    # whether the file was meant to hold them all.

@@ -6,19 +6,23 @@ normaliser; these need the plan, which the loader reads inside its transaction.
 A plan's projects are fixed by the plan itself, so once a plan has projects, a
 status row for a number the plan lacks is refused as a likely typo; a revised
 plan that really adds projects is imported with ``allow_new_projects``. The
-first file imported into an empty plan creates its projects.
+first file imported into an empty plan creates its projects, numbered from 1
+without gaps. A later file must hold every project of the plan, unless it says
+it is ``partial``: a file cut short looks exactly like one that lost its tail.
 """
 
+import bisect
 import unicodedata
 from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 
 from importers.normaliser import ProjectRecord, StatusTable
 from importers.problems import Place, Problem, error, warning
 from importers.readers import SourceTable
-from reports.models import BasicGoal, Department, Plan, PolicyDirection, Project
+from reports.models import AnnualStatus, BasicGoal, Department, Plan, PolicyDirection, Project
 
 
 def plan_slug_problem(slug: str, place: Place) -> Problem | None:
@@ -90,7 +94,7 @@ def _departments_place(record: ProjectRecord, source: SourceTable) -> Place:
 
 
 def validate_against_plan(
-    table: StatusTable, plan: Plan, *, allow_new_projects: bool = False
+    table: StatusTable, plan: Plan, *, allow_new_projects: bool = False, partial: bool = False
 ) -> list[Problem]:
     problems: list[Problem] = []
     goals = dict(BasicGoal.objects.filter(plan=plan).values_list("number", "title"))
@@ -167,8 +171,157 @@ def validate_against_plan(
                     project.name,
                 )
             )
+    problems += completeness_problems(table, set(projects), partial=partial)
+    problems += department_prefix_problems(table, plan)
+    problems += cut_last_row_problems(table, plan)
     return problems
 
 
 def _folded(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def known_departments(plan: Plan) -> QuerySet[Department]:
+    """The departments a file for ``plan`` is checked against, and its
+    department names are matched to: the one place that says which
+    departments a plan shares: those of its municipality (another city's
+    department of the same name is another department)."""
+    return Department.objects.filter(municipality_id=plan.municipality_id)
+
+
+def completeness_problems(
+    table: StatusTable, plan_numbers: set[int], *, partial: bool
+) -> list[Problem]:
+    """The plan's projects the file lacks, a problem for each run of them at its
+    place: before the project that follows the gap, or at the file's last
+    project when the tail is missing.
+
+    A plan with projects expects them all unless ``partial``; the first file of
+    a plan must number its projects from 1 without gaps (a tail it lacks
+    cannot be told from a shorter plan)."""
+    if not table.projects or (plan_numbers and partial):
+        return []
+    seen = {project.number: project for project in table.projects}
+    expected = sorted(plan_numbers or range(1, max(seen) + 1))
+    missing_runs: list[list[int]] = []
+    previous_index = -2
+    for index, number in enumerate(expected):
+        if number in seen:
+            continue
+        if index == previous_index + 1:
+            missing_runs[-1].append(number)
+        else:
+            missing_runs.append([number])
+        previous_index = index
+    problems = []
+    for run in missing_runs:
+        numbers_ja, numbers_en = _numbers(run, "、", "〜"), _numbers(run, ", ", "–")
+        following = [number for number in seen if number > run[-1]]
+        if following:
+            after = seen[min(following)]
+            if plan_numbers:
+                hint_ja = (
+                    "計画の事業をすべて載せるか、一部の事業だけの表なら --partial を付けてください"
+                )
+                hint_en = "a file holds every project of the plan; for a table of only some projects, use --partial"
+            else:
+                hint_ja = "計画の最初のファイルは事業番号を 1 から抜けなく載せてください"
+                hint_en = "a plan's first file numbers its projects from 1 without gaps"
+            problems.append(
+                error(
+                    after.place,
+                    f"事業 {numbers_ja} がありません（事業 {after.number} の前）。{hint_ja}",
+                    f"project(s) {numbers_en} missing (before project {after.number}); {hint_en}",
+                    after.name,
+                )
+            )
+            continue
+        last = seen[max(seen)]
+        problems.append(
+            error(
+                last.place,
+                f"事業 {numbers_ja} がありません（ファイルは事業 {last.number} で終わっています）。"
+                "ファイルが途中で切れていないか確かめてください。一部の事業だけの表なら --partial を付けてください",
+                f"project(s) {numbers_en} missing (the file ends at project {last.number}): check "
+                "that the file is not cut short; for a table of only some projects, use --partial",
+                last.name,
+            )
+        )
+    return problems
+
+
+def _numbers(numbers: list[int], separator: str, dash: str) -> str:
+    """[2] → "2"; [4, 5] → "4、5"; [4, 5, 6] → "4〜6" (a run of the plan's numbers)."""
+    if len(numbers) > 2:
+        return f"{numbers[0]}{dash}{numbers[-1]}"
+    return separator.join(map(str, numbers))
+
+
+def department_prefix_problems(table: StatusTable, plan: Plan) -> list[Problem]:
+    """A department name that is new but the beginning of a known one
+    (「消費生活総」 beside 「消費生活総合センター」) is refused as a cell cut
+    short or misread, naming the known one. Names new and not such a
+    beginning are new departments, listed in the summary."""
+    known = sorted(known_departments(plan).values_list("name", flat=True))
+    known_set = set(known)
+    problems: list[Problem] = []
+    for record in table.projects:
+        for name in dict.fromkeys(_department_names(record)):
+            if name in known_set:
+                continue
+            # The known names that begin with ``name`` sort right after it.
+            index = bisect.bisect_right(known, name)
+            if index < len(known) and known[index].startswith(name):
+                problems.append(
+                    error(
+                        record.place,
+                        f"担当課「{name}」は既にある担当課「{known[index]}」の途中までです。"
+                        "セルが途中で切れているか、読み違いではありませんか",
+                        f"the department '{name}' is the beginning of the known department "
+                        f"'{known[index]}': is the cell cut short or misread?",
+                        record.departments_text,
+                    )
+                )
+    return problems
+
+
+def cut_last_row_problems(table: StatusTable, plan: Plan) -> list[Problem]:
+    """The file's last project row, when one of its cells is the beginning of
+    what the plan already holds for it (「男女共同参画課」 where 「男女共同参画課
+    全庁」 was): a file cut short there, at a space or between two cells, would
+    otherwise replace the whole text with its beginning. Only the last row: a
+    cut file ends with its cut row, and elsewhere a shorter text is an edit."""
+    if not table.projects:
+        return []
+    last = table.projects[-1]
+    stored: list[tuple[str, str, str, str]] = []
+    project = Project.objects.filter(plan=plan, number=last.number).first()
+    if project is not None:
+        stored += [
+            ("事業名称", "project name", project.name, last.name),
+            ("事業内容", "project content", project.content, last.content),
+        ]
+    status = AnnualStatus.objects.filter(
+        project__plan=plan, project__number=last.number, fiscal_year=table.fiscal_year
+    ).first()
+    if status is not None:
+        stored += [
+            ("実施状況", "status", status.status_text, last.status_text),
+            ("担当課", "department", status.departments_text, last.departments_text),
+        ]
+    return [
+        error(
+            last.place,
+            f"最後の行（事業 {last.number}）の{label_ja}の欄は、取り込み済みの「{_clipped(old)}」の途中までです。"
+            "ファイルが途中で切れていないか確かめてください",
+            f"the {label_en} cell of the last row (project {last.number}) is the beginning of what "
+            "the plan holds for it: check that the file is not cut short",
+            new,
+        )
+        for label_ja, label_en, old, new in stored
+        if new != old and new and old.startswith(new)
+    ]
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= 30 else text[:29] + "…"

@@ -17,6 +17,7 @@ from importers.exported import PlanFields
 from importers.normaliser import ProjectRecord, StatusTable
 from importers.problems import ImportProblems, Place, error
 from importers.titles import folded, municipality_name, municipality_slug, plan_name, plan_slug
+from importers.validator import known_departments
 from reports import search
 from reports.bulk import copy_rows
 from reports.models import (
@@ -308,12 +309,10 @@ class TableWriter:
                         entry.effective_fiscal_year,
                         entry.note,
                     )
-        # Names are looked up within the plan's municipality: another city's
-        # department of the same name is another department.
+        # Names are looked up within the plan's municipality (known_departments):
+        # another city's department of the same name is another department.
         municipality = self.plan.municipality_id
-        existing = {
-            d.name: d for d in Department.objects.filter(municipality=municipality, name__in=wanted)
-        }
+        existing = {d.name: d for d in known_departments(self.plan).filter(name__in=wanted)}
         new = [
             Department(
                 municipality_id=municipality,
@@ -525,3 +524,18 @@ def _analyse() -> None:
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in ANALYSED_MODELS)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")
+
+
+_IMPORT_LOCK = 0x6476706C616E  # any constant: the one advisory lock all imports share
+"""``pg_advisory_xact_lock`` key: imports (and their undoing) run one at a time."""
+
+
+def lock_imports() -> None:
+    """Wait for any other import to commit or roll back, then go on: two imports
+    that would create the same plan, department or status at once are run one
+    after the other, and the second sees what the first wrote (a unique
+    constraint would otherwise stop it with a raw IntegrityError). Held until
+    the transaction ends. Imports are rare one-off commands, so waiting costs
+    nothing that matters, and one lock leaves no order in which two could deadlock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])

@@ -233,6 +233,13 @@ class ImportRun(models.Model):
     unchanged_count = models.PositiveIntegerField("変更なし", default=0)
     changes = models.JSONField("変更点", default=list, blank=True)
     warnings = models.JSONField("警告", default=list, blank=True)
+    partial = models.BooleanField("一部の事業のみ", default=False)
+    """The file covered only some of the plan's projects (imported with ``--partial``)."""
+    undo = models.JSONField("取り消し用の記録", default=dict, blank=True)
+    """What the run replaced, for ``revert_import`` (``importers.undo``): each row
+    it added, changed or removed, as it was before and a digest of what it wrote."""
+    reverted_at = models.DateTimeField("取り消し", null=True, blank=True)
+    """When ``revert_import`` undid this run; the run stays in the history, marked."""
 
     class Meta:
         verbose_name = "取り込み記録"

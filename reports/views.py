@@ -45,7 +45,15 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
     goal = selectors.goal_get(plan=plan, number=number)
-    return render(request, "reports/goal_detail.html", {"plan": plan, "goal": goal})
+    return render(
+        request,
+        "reports/goal_detail.html",
+        {
+            "plan": plan,
+            "goal": goal,
+            "partial_years": selectors.plan_partial_fiscal_years(plan=plan),
+        },
+    )
 
 
 def direction_detail(request: HttpRequest, slug: str, goal: int, number: int) -> HttpResponse:
@@ -61,7 +69,15 @@ def direction_detail(request: HttpRequest, slug: str, goal: int, number: int) ->
 def project_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
     project = selectors.project_get(plan=plan, number=number)
-    return render(request, "reports/project_detail.html", {"plan": plan, "project": project})
+    return render(
+        request,
+        "reports/project_detail.html",
+        {
+            "plan": plan,
+            "project": project,
+            "partial_years": selectors.plan_partial_fiscal_years(plan=plan),
+        },
+    )
 
 
 def fiscal_year_detail(request: HttpRequest, slug: str, fiscal_year: int) -> HttpResponse:

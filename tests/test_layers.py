@@ -22,7 +22,7 @@ IMPORTER_STAGES = (
     ("readers", "exported"),
     ("normaliser",),
     ("validator",),
-    ("loader", "writer", "changes", "corrections", "management", "apps"),
+    ("loader", "writer", "changes", "undo", "corrections", "management", "apps"),
 )
 """Each module of ``importers`` (by its name under the package), in the order of the flow."""
 

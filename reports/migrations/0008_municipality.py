@@ -131,7 +131,7 @@ def back_to_text(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0006_department_coverage'),
+        ('reports', '0007_import_run_undo'),
     ]
 
     operations = [

@@ -27,6 +27,7 @@ from reports.selectors.plans import (
     plan_goals_tree,
     plan_list,
     plan_municipalities,
+    plan_partial_fiscal_years,
     project_get,
 )
 from reports.selectors.statuses import (
@@ -59,6 +60,7 @@ __all__ = [
     "plan_goals_tree",
     "plan_list",
     "plan_municipalities",
+    "plan_partial_fiscal_years",
     "plan_status_filter",
     "plan_statuses",
     "project_get",

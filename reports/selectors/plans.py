@@ -100,6 +100,32 @@ def plan_fiscal_years(*, plan: Plan) -> list[int]:
         return [year for (year,) in cursor.fetchall()]
 
 
+_PARTIAL_YEARS_SQL = """
+SELECT DISTINCT r.fiscal_year FROM {runs} r
+WHERE r.plan_id = %s AND r.partial AND r.reverted_at IS NULL
+  AND (SELECT count(*) FROM {statuses} s JOIN {projects} p ON p.id = s.project_id
+       WHERE p.plan_id = r.plan_id AND s.fiscal_year = r.fiscal_year)
+    < (SELECT count(*) FROM {projects} p WHERE p.plan_id = r.plan_id)
+ORDER BY r.fiscal_year DESC
+"""
+
+
+def plan_partial_fiscal_years(*, plan: Plan) -> list[int]:
+    """The years, newest first, whose table was imported as holding only some
+    of the plan's projects (``--partial``) and that still lack some: the pages
+    say so, so that a project without that year's status is not read as one
+    that did nothing. One query."""
+    quote = connection.ops.quote_name
+    sql = _PARTIAL_YEARS_SQL.format(
+        runs=quote(ImportRun._meta.db_table),
+        statuses=quote(AnnualStatus._meta.db_table),
+        projects=quote(Project._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plan.pk])
+        return [year for (year,) in cursor.fetchall()]
+
+
 def goal_get(*, plan: Plan, number: int) -> BasicGoal:
     """A goal with its directions and their projects, each project with its years."""
     projects = Project.objects.order_by("number").prefetch_related(

@@ -5,6 +5,8 @@ import csv
 import io
 from pathlib import Path
 
+from django.db import connection
+
 from importers.normaliser import StatusTable
 from reports.models import (
     AnnualStatus,
@@ -18,6 +20,7 @@ from reports.models import (
     Project,
     StatusDepartment,
 )
+from tests.database import data_tables
 from tests.synthetic import Line, merged_blocks, write_xlsx
 
 MODELS = [
@@ -51,6 +54,20 @@ def snapshot() -> dict[str, list[tuple]]:
         )
         for model in MODELS
     }
+
+
+def every_table(*, leave_out: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """Every row of every table of the schema (search index, corrections and
+    all), each as PostgreSQL writes it as text, ids included; ``leave_out``
+    names tables not compared."""
+    quote = connection.ops.quote_name
+    tables = [table for table in data_tables() if table not in leave_out]
+    with connection.cursor() as cursor:
+        contents = {}
+        for table in tables:
+            cursor.execute(f"SELECT t::text FROM {quote(table)} t")
+            contents[table] = sorted(row for (row,) in cursor.fetchall())
+        return contents
 
 
 def plan_contents() -> dict[str, list[tuple]]:

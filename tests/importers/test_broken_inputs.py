@@ -38,11 +38,14 @@ def seeded_plan(db, saved_seed_import):
     saved_seed_import.restore()
 
 
-def _refused(path) -> list[str]:
-    """The errors importing ``path`` gives; asserts that nothing was written."""
+def _refused(path, *, partial: bool = True) -> list[str]:
+    """The errors importing ``path`` gives; asserts that nothing was written.
+
+    Most files here hold a few of the plan's projects, to show one other
+    problem: they are imported as partial unless a test says otherwise."""
     before = snapshot()
     with pytest.raises(ImportProblems) as raised:
-        status_import(path=path, plan_slug=PLAN)
+        status_import(path=path, plan_slug=PLAN, partial=partial)
     assert snapshot() == before
     return [str(problem) for problem in raised.value.errors]
 
@@ -166,10 +169,19 @@ def test_number_missing_from_the_sequence(seeded_plan, tmp_path):
     rows = [ROWS[0], [*ROWS[2][:2], "3 人権教育の推進", *ROWS[2][3:]]]
     path = write_csv(tmp_path / "status.csv", [HEADER, *rows])
 
-    assert _refused(path) == [
-        "status.csv:-:-:-: エラー 事業番号が抜けています: 2 / "
-        "project numbers missing from the sequence: 2"
+    assert _refused(path, partial=False) == [
+        "status.csv:-:3:-: エラー 事業 2 がありません（事業 3 の前）。計画の事業をすべて載せるか、"
+        "一部の事業だけの表なら --partial を付けてください / project(s) 2 missing (before project 3); "
+        "a file holds every project of the plan; for a table of only some projects, use --partial"
+        "「人権教育の推進」",
+        "status.csv:-:3:-: エラー 事業 4〜57 がありません（ファイルは事業 3 で終わっています）。"
+        "ファイルが途中で切れていないか確かめてください。一部の事業だけの表なら --partial を付けてください"
+        " / project(s) 4–57 missing (the file ends at project 3): check that the file is not cut "
+        "short; for a table of only some projects, use --partial「人権教育の推進」",
     ]
+    # Said to be partial, the same file is a table of two projects.
+    report = status_import(path=path, plan_slug=PLAN, partial=True)
+    assert report.import_run.partial is True
 
 
 def test_unknown_era(seeded_plan, tmp_path):
@@ -226,11 +238,17 @@ def test_a_partial_file_lists_the_missing_numbers_as_ranges(seeded_plan, tmp_pat
     rows = [*ROWS, ["", "", "9 通報体制の整備", "内容", "状況", "男女共同参画課"]]
     path = write_csv(tmp_path / "status.csv", [HEADER, *rows])
 
-    assert _refused(path) == [
-        "status.csv:-:-:-: エラー 事業番号が抜けています: 4〜8 / "
-        "project numbers missing from the sequence: 4–8",
+    assert _refused(path, partial=False) == [
         "status.csv:-:5:-: エラー 事業 9 は計画では 2-1 にありますが、このファイルでは 1-2 にあります"
         " / project 9 is under 2-1 in the plan but under 1-2 here「通報体制の整備」",
+        "status.csv:-:5:-: エラー 事業 4〜8 がありません（事業 9 の前）。計画の事業をすべて載せるか、"
+        "一部の事業だけの表なら --partial を付けてください / project(s) 4–8 missing (before project 9); "
+        "a file holds every project of the plan; for a table of only some projects, use --partial"
+        "「通報体制の整備」",
+        "status.csv:-:5:-: エラー 事業 10〜57 がありません（ファイルは事業 9 で終わっています）。"
+        "ファイルが途中で切れていないか確かめてください。一部の事業だけの表なら --partial を付けてください"
+        " / project(s) 10–57 missing (the file ends at project 9): check that the file is not cut "
+        "short; for a table of only some projects, use --partial「通報体制の整備」",
     ]
 
 
@@ -271,7 +289,7 @@ def test_text_in_no_known_encoding(seeded_plan, tmp_path):
 def test_cp932_without_a_mark_is_read_and_its_encoding_recorded(seeded_plan, tmp_path):
     path = write_csv(tmp_path / "status.csv", [HEADER, *ROWS], encoding="cp932")
 
-    report = status_import(path=path, plan_slug=PLAN, dry_run=True)
+    report = status_import(path=path, plan_slug=PLAN, dry_run=True, partial=True)
 
     assert report.import_run is None
     assert [(c.kind, c.action, c.label) for c in report.changes] == [
@@ -282,7 +300,7 @@ def test_cp932_without_a_mark_is_read_and_its_encoding_recorded(seeded_plan, tmp
         ("status", "changed", "2 女性に対する暴力をなくす運動の周知（2017年度）"),
         ("status", "changed", "3 人権教育の推進（2017年度）"),
     ]
-    run = status_import(path=path, plan_slug=PLAN).import_run
+    run = status_import(path=path, plan_slug=PLAN, partial=True).import_run
     assert run.file_format == "csv (cp932)"
 
 
@@ -308,6 +326,10 @@ def test_the_command_lists_every_problem_and_exits_non_zero(seeded_plan, tmp_pat
         "project number 2 appears twice (also on row 3)「人権教育の推進」",
         "status.csv:-:4:-: エラー 事業 2 は計画では 1-1 にありますが、このファイルでは 1-2 にあります"
         " / project 2 is under 1-1 in the plan but under 1-2 here「人権教育の推進」",
-        "status.csv: 3 件のエラー。何も取り込んでいません / 3 error(s); nothing was imported",
+        "status.csv:-:4:-: エラー 事業 3〜57 がありません（ファイルは事業 2 で終わっています）。"
+        "ファイルが途中で切れていないか確かめてください。一部の事業だけの表なら --partial を付けてください"
+        " / project(s) 3–57 missing (the file ends at project 2): check that the file is not cut "
+        "short; for a table of only some projects, use --partial「人権教育の推進」",
+        "status.csv: 4 件のエラー。何も取り込んでいません / 4 error(s); nothing was imported",
     ]
     assert snapshot() == before

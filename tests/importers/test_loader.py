@@ -165,8 +165,10 @@ def test_a_file_with_errors_changes_nothing(seed_path, tmp_path):
     assert [str(p) for p in raised.value.errors] == [
         "corrected.txt:-:11:-: エラー 事業番号 1 が重複しています（10 行目にもあります） / "
         "project number 1 appears twice (also on row 10)「女性に対する暴力をなくす運動の周知」",
-        "corrected.txt:-:-:-: エラー 事業番号が抜けています: 2 / "
-        "project numbers missing from the sequence: 2",
+        "corrected.txt:-:12:-: エラー 事業 2 がありません（事業 3 の前）。計画の事業をすべて載せるか、"
+        "一部の事業だけの表なら --partial を付けてください / project(s) 2 missing (before project 3); "
+        "a file holds every project of the plan; for a table of only some projects, use --partial"
+        "「人権教育の推進」",
     ]
     assert snapshot() == before
 

@@ -120,7 +120,8 @@ def test_a_title_naming_an_existing_plan_imports_into_it(seeded, tmp_path):
         ],
     )
 
-    report = status_import(path=path, allow_new_projects=True)
+    # ROWS are the first projects only: a partial table of the plan.
+    report = status_import(path=path, allow_new_projects=True, partial=True)
 
     assert (report.plan_slug, report.fiscal_year) == ("saitama-dv-2", 2020)
     assert sorted(

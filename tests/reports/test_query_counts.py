@@ -14,9 +14,10 @@ from tests.pages import API_URLS, BAD_REQUEST_PAGES, PAGE_URLS
 QUERIES = {
     "home": 7,  # plans, then the plan page's six
     "plan": 6,  # plan, goals, directions, projects, their corrections, years
-    "goal": 6,  # plan, goal, directions, projects, their years, their corrections
+    # plan, goal, directions, projects, their years, their corrections, partial years
+    "goal": 7,
     "direction": 6,  # plan, direction, projects, statuses, departments, corrections
-    "project": 5,  # plan, project, statuses, departments, corrections
+    "project": 6,  # plan, project, statuses, departments, corrections, partial years
     "fiscal_year": 5,  # plan, statuses, departments, corrections, years
     # plan, five option lists, count, page, departments, corrections, four facets
     "filter": 14,

@@ -45,6 +45,11 @@ class Command(BaseCommand):
             help="accept project numbers the plan does not have yet (a revised plan)",
         )
         parser.add_argument(
+            "--partial",
+            action="store_true",
+            help="the table holds only some of the plan's projects (the pages say so for its year)",
+        )
+        parser.add_argument(
             "--exported",
             action="store_true",
             help=(
@@ -69,6 +74,7 @@ class Command(BaseCommand):
                     fiscal_year=options["fiscal_year"],
                     dry_run=options["dry_run"],
                     allow_new_projects=options["allow_new_projects"],
+                    partial=options["partial"],
                     progress=progress,
                 )
             except ImportProblems as problems:
@@ -115,8 +121,10 @@ class Command(BaseCommand):
         counts = []
         for kind, label in _KINDS:
             added, changed = report.count(kind, "added"), report.count(kind, "changed")
-            if added or changed:
+            removed = report.count(kind, "removed")
+            if added or changed or removed:
                 parts = [f"追加 {added}"] * bool(added) + [f"変更 {changed}"] * bool(changed)
+                parts += [f"削除 {removed}"] * bool(removed)
                 counts.append(f"{label} {'・'.join(parts)}")
         self.stdout.write(f"{prefix}内訳: {'、'.join(counts)}")
         self.stdout.write(
@@ -125,6 +133,11 @@ class Command(BaseCommand):
             f"変更 {sum(1 for c in report.changes if c.action == 'changed')} 件"
             f"{'（書き込みはしていません）' if report.dry_run else ''}"
         )
+        if report.import_run is not None and report.import_run.partial:
+            self.stdout.write(
+                f"{report.file_name}: 一部の事業のみの表として取り込みました（{report.fiscal_year}年度）"
+                " / imported as a table of only some of the plan's projects"
+            )
 
 
 class _ProgressBar:
