@@ -23,6 +23,7 @@ from reports.selectors.plans import (
     plan_list,
     plan_municipalities,
     project_get,
+    project_years,
 )
 from reports.selectors.statuses import (
     PageNumberError,
@@ -56,6 +57,7 @@ __all__ = [
     "plan_status_filter",
     "plan_statuses",
     "project_get",
+    "project_years",
     "ranked_status_values",
     "status_active_filters",
     "status_facets",

@@ -91,7 +91,7 @@ def test_a_bad_parameter_is_a_400_naming_it(client, seeded, suffix):
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content.decode() == (
-        "基本目標: 正しく選択してください。 99 は候補にありません。\n"
+        "基本目標: 「99」という基本目標はこの計画にありません。\n"
     )
 
 

@@ -121,7 +121,7 @@ def check_page(client, params: dict[str, str]) -> int:
     while True:
         query["page"] = str(page_number)
         page = main_of(client.get(URL, query))
-        shown += [h3.links()[0][1] for h3 in page.all("h3")]
+        shown += [li.one("h3").links()[0][1] for li in page.all("li", cls="result")]
         if not page.all("a", rel="next"):
             break
         page_number += 1
@@ -239,18 +239,33 @@ def test_pages_of_twenty_keep_the_other_parameters(client, seeded):
 def test_no_results_say_so(client, seeded):
     main = main_of(client.get(URL, {"q": "該当しない語"}))
     assert main.one("span", cls="result-count").text == "0件"
-    assert "条件に合う実施状況はありません。条件を減らしてみてください。" in main.texts("p")
+    assert "条件に合う実施状況はありません。" in main.texts("p")
 
 
 BAD_PARAMETERS = [
-    ({"goal": "9"}, "基本目標: 正しく選択してください。 9 は候補にありません。"),
-    ({"goal": "abc"}, "基本目標: 正しく選択してください。 abc は候補にありません。"),
-    ({"direction": "9-9"}, "施策の方向: 正しく選択してください。 9-9 は候補にありません。"),
+    ({"goal": "9"}, "基本目標: 「9」という基本目標はこの計画にありません。"),
+    ({"goal": "abc"}, "基本目標: 「abc」という基本目標はこの計画にありません。"),
+    ({"direction": "9-9"}, "施策の方向: 「9-9」という施策の方向はこの計画にありません。"),
     (
         {"department": "存在しない課"},
-        "担当課: 正しく選択してください。 存在しない課 は候補にありません。",
+        "担当課: 「存在しない課」という担当課はこの計画にありません。",
     ),
-    ({"year": "1999"}, "年度: 正しく選択してください。 1999 は候補にありません。"),
+    (
+        {"year": "1999"},
+        "年度: 「1999」という年度はこの計画にありません"
+        "（計画期間: 平成28年度（2016年度）から令和2年度（2020年度）まで）。",
+    ),
+    # A year of the plan's period without statuses says so, and which years have them.
+    (
+        {"year": "2018"},
+        "年度: 平成30年度（2018年度）の実施状況はまだ掲載していません。"
+        "掲載している年度: 平成29年度（2017年度）。",
+    ),
+    (
+        {"year": "2016"},
+        "年度: 平成28年度（2016年度）の実施状況はまだ掲載していません。"
+        "掲載している年度: 平成29年度（2017年度）。",
+    ),
     (
         {"q": "あ" * 101},
         "キーワード: この値は 100 文字以下でなければなりません( 101 文字になっています)。",
@@ -265,7 +280,7 @@ BAD_PARAMETERS = [
     ({"page": "0"}, "ページ: 「0」というページはありません。"),
     ({"page": "abc"}, "ページ: 「abc」というページはありません。"),
     ({"page": "２"}, "ページ: 「２」というページはありません。"),
-    ({"goal": "1\x00"}, "基本目標: 正しく選択してください。 1 は候補にありません。"),
+    ({"goal": "1\x00"}, "基本目標: 「1」という基本目標はこの計画にありません。"),
 ]
 
 
