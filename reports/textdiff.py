@@ -130,7 +130,7 @@ _INSERTED = (
 
 def _lines(text: str) -> SafeString:
     """Escaped, each line break a <br> (as ``linebreaksbr`` shows the whole text)."""
-    return mark_safe(escape(text).replace("\n", "<br>"))  # noqa: S308 - escaped above
+    return mark_safe(escape(text).replace("\n", "<br>"))  # escaped first
 
 
 def old_html(pieces: list[Piece]) -> SafeString:
@@ -139,7 +139,11 @@ def old_html(pieces: list[Piece]) -> SafeString:
         "",
         "{}",
         (
-            (_lines(piece.text) if piece.kind == "equal" else format_html(_DELETED, _lines(piece.text)),)
+            (
+                _lines(piece.text)
+                if piece.kind == "equal"
+                else format_html(_DELETED, _lines(piece.text)),
+            )
             for piece in pieces
             if piece.kind != "insert"
         ),
@@ -152,7 +156,11 @@ def new_html(pieces: list[Piece]) -> SafeString:
         "",
         "{}",
         (
-            (_lines(piece.text) if piece.kind == "equal" else format_html(_INSERTED, _lines(piece.text)),)
+            (
+                _lines(piece.text)
+                if piece.kind == "equal"
+                else format_html(_INSERTED, _lines(piece.text)),
+            )
             for piece in pieces
             if piece.kind != "delete"
         ),

@@ -1,6 +1,7 @@
 """Reads for the plan's pages: the plan, its goals, directions, projects and years, and its imports."""
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
@@ -100,9 +101,7 @@ def projects_with_latest_status() -> QuerySet[Project]:
     """Projects in order, each with ``latest_status`` (its newest year's status,
     with departments, or None) and ``status_count`` (how many years it has)."""
     latest = (
-        statuses_with_departments()
-        .order_by("project_id", "-fiscal_year")
-        .distinct("project_id")
+        statuses_with_departments().order_by("project_id", "-fiscal_year").distinct("project_id")
     )
     return (
         Project.objects.order_by("number")
@@ -208,7 +207,7 @@ def project_years(*, plan: Plan, project: Project) -> ProjectYears:
     years = sorted(set(plan.period) | set(statuses))
     published = [statuses[year] for year in years if year in statuses]
     changes = []
-    for before, after in zip(published, published[1:], strict=False):
+    for before, after in pairwise(published):
         departments_before = [link.department for link in before.department_links]
         departments_after = [link.department for link in after.department_links]
         changes.append(

@@ -139,7 +139,11 @@ def test_fiscal_year_table_marks_corrected_contents_and_statuses(client, seeded)
     # corrections), in one note for each of the 16 projects corrected.
     notes = main.all("details", cls="correction")
     items = [li.text.split(":", 1)[0] for n in notes for li in n.all("li")]
-    assert (items.count("事業名称"), items.count("事業内容"), items.count("実施状況")) == (2, 12, 12)
+    assert (items.count("事業名称"), items.count("事業内容"), items.count("実施状況")) == (
+        2,
+        12,
+        12,
+    )
     assert len(notes) == 16
     assert all(len(tr.all("details", cls="correction")) <= 1 for tr in main.all("tr"))
 

@@ -132,8 +132,10 @@ def test_direction_page_shows_each_projects_newest_status_in_a_table(client, see
     assert [row.one("span", cls="year-label").text for row in rows] == [
         "平成29年度（2017年度）"
     ] * 3
-    assert rows[1].one("td", cls="col-content").text.startswith(
-        "市内在住の外国人の悩みや不安等を解消するため"
+    assert (
+        rows[1]
+        .one("td", cls="col-content")
+        .text.startswith("市内在住の外国人の悩みや不安等を解消するため")
     )
     assert [row.one("td", cls="col-departments").text for row in rows] == [
         "男女共同参画課",

@@ -20,9 +20,7 @@ PROJECT_20_IN_2018 = {
 
 
 @pytest.mark.django_db
-def test_a_year_of_the_plan_without_statuses_says_so_and_links_the_published_years(
-    client, seeded
-):
+def test_a_year_of_the_plan_without_statuses_says_so_and_links_the_published_years(client, seeded):
     response = client.get(PAGE_URLS["fiscal_year_unpublished"])
     assert response.status_code == 200
     page = parse(response)
@@ -88,7 +86,9 @@ def test_a_project_with_two_years_shows_what_changed_side_by_side(client, seeded
     assert after.one("p").text.startswith(
         "［追加: 区役所］において外国人［追加: のための生活相談を行っ］た（相談件数［追加: 142］件）。"
     )
-    assert changes.one("ul", cls="department-changes").texts("li") == ["担当課から外れた 観光国際課"]
+    assert changes.one("ul", cls="department-changes").texts("li") == [
+        "担当課から外れた 観光国際課"
+    ]
     assert changes.one("ul", cls="department-changes").links() == [
         ("観光国際課", "/departments/%E8%A6%B3%E5%85%89%E5%9B%BD%E9%9A%9B%E8%AA%B2/")
     ]
@@ -130,7 +130,10 @@ def test_department_page_tells_a_published_year_without_entries_from_an_unpublis
 ):
     import_seed_as("平成30年度実施状況", PROJECT_20_IN_2018)
     main = main_of(client.get("/departments/観光国際課/"))
-    assert main.texts("h3")[2:4] == ["平成30年度（2018年度）（1件）", "平成29年度（2017年度）（2件）"]
+    assert main.texts("h3")[2:4] == [
+        "平成30年度（2018年度）（1件）",
+        "平成29年度（2017年度）（2件）",
+    ]
     import_seed_as("令和元年度実施状況", {"\t観光国際課\n": "\t男女共同参画課\n"})
     main = main_of(client.get("/departments/観光国際課/"))
     assert main.texts("h3") == [
