@@ -28,13 +28,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
     goals = selectors.plan_goals_tree(plan=plan)
+    fiscal_years = selectors.plan_fiscal_years(plan=plan)
     return render(
         request,
         "reports/plan_detail.html",
         {
             "plan": plan,
             "goals": goals,
-            "fiscal_years": selectors.plan_fiscal_years(plan=plan),
+            "fiscal_years": fiscal_years,
+            "unpublished_years": [year for year in plan.period if year not in fiscal_years],
             "direction_total": sum(g.direction_count for g in goals),
             "project_total": sum(g.project_count for g in goals),
         },

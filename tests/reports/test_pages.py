@@ -38,6 +38,10 @@ def test_home_is_the_plan_overview_with_aim_counts_years_and_the_whole_tree(clie
     assert main.one("ul", cls="year-list").links() == [
         ("平成29年度（2017年度）", "/plans/saitama-dv-2/years/2017/")
     ]
+    assert main.one("p", cls="unpublished-years").text == (
+        "未掲載 平成28年度（2016年度）、平成30年度（2018年度）、令和元年度（2019年度）、"
+        "令和2年度（2020年度）"
+    )
     goal_links = [a.links()[0] for a in main.all("h3")]
     assert goal_links[1] == (
         "基本目標Ⅱ 被害者の早期発見と相談体制の充実",
