@@ -54,6 +54,9 @@ class StatusFilterOptions:
     """With ``goal`` selected."""
     departments: list[Department]
     fiscal_years: list[int]
+    """The years with statuses, newest first."""
+    period: range
+    """The plan's fiscal years, published or not."""
     coverage: list[DepartmentCoverage]
     """The departments' coverage (``DepartmentCoverage``), with ``covered``
     selected, by first fiscal year and the covered department's name."""
@@ -163,6 +166,10 @@ class FacetFilter(django_filters.ChoiceFilter):
 
     def __init__(self, *, key: str | None, search, value_format: str, **kwargs) -> None:
         kwargs.setdefault("empty_label", "すべて")
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": f"「%(value)s」という{kwargs['label']}はこの計画にありません。"},
+        )
         super().__init__(**kwargs)
         # The options are the plan's, known only per request: the OpenAPI
         # document says what a value is, as it is shared in a URL.
@@ -227,6 +234,40 @@ class DepartmentFilter(FacetFilter):
         )
 
 
+class FiscalYearField(django_filters.fields.ChoiceField):
+    """A year the plan covers but has no statuses for gets its own message
+    (``unpublished``: the message for each such value)."""
+
+    def __init__(self, *, unpublished: dict[str, str] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.unpublished = unpublished or {}
+
+    def validate(self, value) -> None:
+        if value in self.unpublished:
+            raise ValidationError(self.unpublished[value], code="unpublished")
+        super().validate(value)
+
+
+class FiscalYearFilter(FacetFilter):
+    field_class = FiscalYearField
+
+    def set_period(self, period: range, published: list[int]) -> None:
+        """Messages for the plan's years without statuses, and for years outside it."""
+        years = "、".join(fiscal_year_label(year) for year in sorted(published)) or "なし"
+        self.extra["unpublished"] = {
+            str(year): f"{fiscal_year_label(year)}の実施状況はまだ掲載していません。"
+            f"掲載している年度: {years}。"
+            for year in period
+            if year not in published
+        }
+        if period:
+            self.extra["error_messages"] = {
+                "invalid_choice": f"「%(value)s」という年度はこの計画にありません"
+                f"（計画期間: {fiscal_year_label(period[0])}から"
+                f"{fiscal_year_label(period[-1])}まで）。"
+            }
+
+
 class StatusFilter(django_filters.FilterSet):
     goal = FacetFilter(
         label="基本目標",
@@ -246,7 +287,7 @@ class StatusFilter(django_filters.FilterSet):
         value_format="the department's name as published, e.g. 男女共同参画課; "
         "a successor also counts its predecessor's entries from the takeover year",
     )
-    year = FacetFilter(
+    year = FiscalYearFilter(
         label="年度",
         key="fiscal_year",
         search=search_filters.fiscal_year,
@@ -284,6 +325,7 @@ class StatusFilter(django_filters.FilterSet):
         self.filters["year"].set_options(
             [(str(year), fiscal_year_label(year), year) for year in options.fiscal_years]
         )
+        self.filters["year"].set_period(options.period, options.fiscal_years)
 
     @property
     def facet_filters(self) -> dict[str, FacetFilter]:

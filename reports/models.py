@@ -45,6 +45,13 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def period(self) -> range:
+        """The plan's fiscal years, first to last (empty when the data file gives none)."""
+        if self.first_fiscal_year is None or self.last_fiscal_year is None:
+            return range(0)
+        return range(self.first_fiscal_year, self.last_fiscal_year + 1)
+
 
 class BasicGoal(models.Model):
     """基本目標: the top level of a plan, numbered Ⅰ, Ⅱ, … within it."""

@@ -29,13 +29,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
     goals = selectors.plan_goals_tree(plan=plan)
+    fiscal_years = selectors.plan_fiscal_years(plan=plan)
     return render(
         request,
         "reports/plan_detail.html",
         {
             "plan": plan,
             "goals": goals,
-            "fiscal_years": selectors.plan_fiscal_years(plan=plan),
+            "fiscal_years": fiscal_years,
+            "unpublished_years": [year for year in plan.period if year not in fiscal_years],
             "direction_total": sum(g.direction_count for g in goals),
             "project_total": sum(g.project_count for g in goals),
         },
@@ -76,21 +78,32 @@ def project_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
             "plan": plan,
             "project": project,
             "partial_years": selectors.plan_partial_fiscal_years(plan=plan),
+            "years": selectors.project_years(plan=plan, project=project),
         },
     )
 
 
 def fiscal_year_detail(request: HttpRequest, slug: str, fiscal_year: int) -> HttpResponse:
+    """A year's table; a year of the plan's period without statuses says so (200),
+    a year outside it is a 404 that says which years the plan has."""
     plan = selectors.plan_get(slug=slug)
+    fiscal_years = selectors.plan_fiscal_years(plan=plan)
+    context = {"plan": plan, "fiscal_year": fiscal_year, "fiscal_years": fiscal_years}
+    if fiscal_year not in fiscal_years:
+        in_period = fiscal_year in plan.period
+        return render(
+            request,
+            "reports/fiscal_year_missing.html",
+            {**context, "in_period": in_period},
+            status=200 if in_period else 404,
+        )
     goals = selectors.fiscal_year_table(plan=plan, fiscal_year=fiscal_year)
     return render(
         request,
         "reports/fiscal_year_detail.html",
         {
-            "plan": plan,
-            "fiscal_year": fiscal_year,
+            **context,
             "goals": goals,
-            "fiscal_years": selectors.plan_fiscal_years(plan=plan),
             "status_total": sum(len(d.statuses) for g in goals for d in g.directions),
         },
     )

@@ -14,9 +14,11 @@ PAGE_URLS: dict[str, str] = {
     "direction": f"/plans/{PLAN}/goals/2/directions/4/",
     "project": f"/plans/{PLAN}/projects/20/",
     "fiscal_year": f"/plans/{PLAN}/years/2017/",
+    "fiscal_year_unpublished": f"/plans/{PLAN}/years/2016/",
     "filter": f"/plans/{PLAN}/statuses/",
     "filter_combined": f"/plans/{PLAN}/statuses/?goal=2&department=%E7%94%B7%E5%A5%B3%E5%85%B1%E5%90%8C%E5%8F%82%E7%94%BB%E8%AA%B2&year=2017&q=DV",
     "filter_bad_parameter": f"/plans/{PLAN}/statuses/?goal=99",
+    "filter_unpublished_year": f"/plans/{PLAN}/statuses/?year=2016",
     "department_index": "/departments/",
     "municipality_departments": f"/m/{MUNICIPALITY}/departments/",
     "department": f"/m/{MUNICIPALITY}/departments/%E5%B8%82%E6%B0%91%E7%94%9F%E6%B4%BB%E5%AE%89%E5%85%A8%E8%AA%B2/",
@@ -25,7 +27,10 @@ PAGE_URLS: dict[str, str] = {
     "data": "/data/",
 }
 """``filter_combined`` is goal Ⅱ + 男女共同参画課 + 2017 + keyword DV;
-``department`` is 市民生活安全課, which has a predecessor (市民総務課)."""
+``department`` is 市民生活安全課, which has a predecessor (市民総務課);
+``fiscal_year_unpublished`` and ``filter_unpublished_year`` name a year of the
+plan's period (2016–2020) before its first published year (2017), so
+that it stays unpublished with later years loaded."""
 
 # Each page type's <title>: the page's own short name and the site's neutral name,
 # never the plan's title or words such as 暴力 or DV (the tab bar and the browser's
@@ -39,9 +44,11 @@ PAGE_TITLES: dict[str, str] = {
         "direction": "施策の方向Ⅱ-4",
         "project": "事業20",
         "fiscal_year": "平成29年度（2017年度）の実施状況",
+        "fiscal_year_unpublished": "平成28年度（2016年度）の実施状況",
         "filter": "絞り込み（57件・1ページ目）",
         "filter_combined": "絞り込み（8件）",
         "filter_bad_parameter": "絞り込み",
+        "filter_unpublished_year": "絞り込み",
         "department_index": "担当課の一覧",
         "municipality_departments": "さいたま市の担当課の一覧",
         "department": "担当課のページ",
@@ -53,7 +60,7 @@ PAGE_TITLES: dict[str, str] = {
 WORDS_NEVER_IN_TITLES = ("暴力", "DV", "ＤＶ", "配偶者", "虐待", "被害")
 
 # Page types answered with 400 on purpose, to show how a bad parameter is explained.
-BAD_REQUEST_PAGES = {"filter_bad_parameter"}
+BAD_REQUEST_PAGES = {"filter_bad_parameter", "filter_unpublished_year"}
 
 # The JSON API and the downloads: one URL per endpoint, for the query-count test.
 API_URLS: dict[str, str] = {

@@ -29,6 +29,7 @@ from reports.selectors.plans import (
     plan_municipalities,
     plan_partial_fiscal_years,
     project_get,
+    project_years,
 )
 from reports.selectors.statuses import (
     PageNumberError,
@@ -64,6 +65,7 @@ __all__ = [
     "plan_status_filter",
     "plan_statuses",
     "project_get",
+    "project_years",
     "ranked_status_values",
     "status_active_filters",
     "status_facets",

@@ -66,6 +66,8 @@ class DepartmentEntry:
 class DepartmentYear:
     fiscal_year: int
     entries: list[DepartmentEntry] = field(default_factory=list)
+    published: bool = True
+    """False: the plan has no statuses for this year yet (「未掲載」)."""
 
 
 @dataclass
@@ -98,4 +100,27 @@ def department_statuses(*, department: Department) -> list[DepartmentPlan]:
         if all(d.pk != department.pk for d in listed):
             listed_as = next(d for d in listed if d.pk in predecessors)
         years[-1].entries.append(DepartmentEntry(status=status, listed_as=listed_as))
+    _add_period_years(plans)
     return plans
+
+
+def _add_period_years(plans: list[DepartmentPlan]) -> None:
+    """Every year of each plan's period, newest first: a year with no entry of
+    the department is either published (none of its projects that year) or
+    not yet (「未掲載」)."""
+    if not plans:
+        return
+    published = set(
+        AnnualStatus.objects.filter(project__plan__in=[group.plan.pk for group in plans])
+        .order_by()
+        .values_list("project__plan", "fiscal_year")
+        .distinct()
+    )
+    for group in plans:
+        shown = {year.fiscal_year for year in group.years}
+        group.years.extend(
+            DepartmentYear(fiscal_year=year, published=(group.plan.pk, year) in published)
+            for year in group.plan.period
+            if year not in shown
+        )
+        group.years.sort(key=lambda year: -year.fiscal_year)

@@ -1,15 +1,18 @@
 """Reads for the plan's pages: the plan, its goals, directions, projects and years, and its imports."""
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from reports import textdiff
+from reports.corrections import status_reading
 from reports.models import (
     AnnualStatus,
     BasicGoal,
+    Department,
     ImportRun,
     Municipality,
     Plan,
@@ -126,45 +129,58 @@ def plan_partial_fiscal_years(*, plan: Plan) -> list[int]:
         return [year for (year,) in cursor.fetchall()]
 
 
-def goal_get(*, plan: Plan, number: int) -> BasicGoal:
-    """A goal with its directions and their projects, each project with its years."""
-    projects = Project.objects.order_by("number").prefetch_related(
-        Prefetch(
-            "statuses",
-            queryset=AnnualStatus.objects.order_by("-fiscal_year").only(
-                "id", "project_id", "fiscal_year"
-            ),
-        ),
-        corrections_prefetch(),
+def projects_with_latest_status() -> QuerySet[Project]:
+    """Projects in order, each with ``latest_status`` (its newest year's status,
+    with departments, or None) and ``status_count`` (how many years it has)."""
+    latest = (
+        statuses_with_departments().order_by("project_id", "-fiscal_year").distinct("project_id")
     )
+    return (
+        Project.objects.order_by("number")
+        .annotate(status_count=Count("statuses"))
+        .prefetch_related(
+            Prefetch("statuses", queryset=latest, to_attr="latest_statuses"),
+            corrections_prefetch(),
+        )
+    )
+
+
+def _with_latest_status(projects) -> None:
+    for project in projects:
+        project.latest_status = project.latest_statuses[0] if project.latest_statuses else None
+
+
+def goal_get(*, plan: Plan, number: int) -> BasicGoal:
+    """A goal with its directions and their projects, each project with its newest status."""
     directions = (
         PolicyDirection.objects.order_by("number")
         .annotate(project_count=Count("projects"))
-        .prefetch_related(Prefetch("projects", queryset=projects))
+        .prefetch_related(Prefetch("projects", queryset=projects_with_latest_status()))
     )
-    return get_object_or_404(
+    goal = get_object_or_404(
         BasicGoal.objects.annotate(
             project_count=Count("directions__projects", distinct=True)
         ).prefetch_related(Prefetch("directions", queryset=directions)),
         plan=plan,
         number=number,
     )
+    for direction in goal.directions.all():
+        _with_latest_status(direction.projects.all())
+    return goal
 
 
 def direction_get(*, plan: Plan, goal_number: int, number: int) -> PolicyDirection:
-    """A direction with its projects and every year's status of each, newest first."""
-    projects = Project.objects.order_by("number").prefetch_related(
-        Prefetch("statuses", queryset=statuses_with_departments().order_by("-fiscal_year")),
-        corrections_prefetch(),
-    )
-    return get_object_or_404(
+    """A direction with its projects, each with its newest status."""
+    direction = get_object_or_404(
         PolicyDirection.objects.select_related("goal").prefetch_related(
-            Prefetch("projects", queryset=projects)
+            Prefetch("projects", queryset=projects_with_latest_status())
         ),
         goal__plan=plan,
         goal__number=goal_number,
         number=number,
     )
+    _with_latest_status(direction.projects.all())
+    return direction
 
 
 def project_get(*, plan: Plan, number: int) -> Project:
@@ -176,6 +192,69 @@ def project_get(*, plan: Plan, number: int) -> Project:
         ),
         plan=plan,
         number=number,
+    )
+
+
+@dataclass
+class YearChange:
+    """What changed in a project between two of its published years: the
+    status texts (their corrected readings) as a diff, and the departments."""
+
+    before: AnnualStatus
+    after: AnnualStatus
+    pieces: list[textdiff.Piece]
+    departments_added: list[Department]
+    departments_removed: list[Department]
+
+    @property
+    def text_unchanged(self) -> bool:
+        return textdiff.is_unchanged(self.pieces)
+
+    def before_html(self):
+        return textdiff.old_html(self.pieces)
+
+    def after_html(self):
+        return textdiff.new_html(self.pieces)
+
+
+@dataclass
+class ProjectYear:
+    fiscal_year: int
+    status: AnnualStatus | None
+    """None: no status published for this year."""
+
+
+@dataclass
+class ProjectYears:
+    years: list[ProjectYear]
+    """The plan's period (and any other year with a status), oldest first."""
+    changes: list[YearChange]
+    """Between each published year and the next one published, oldest first."""
+
+
+def project_years(*, plan: Plan, project: Project) -> ProjectYears:
+    """A project (from ``project_get``) year by year over the plan's period, and
+    what changed between its published years; no query."""
+    statuses = {status.fiscal_year: status for status in project.statuses.all()}
+    years = sorted(set(plan.period) | set(statuses))
+    published = [statuses[year] for year in years if year in statuses]
+    changes = []
+    for before, after in pairwise(published):
+        departments_before = [link.department for link in before.department_links]
+        departments_after = [link.department for link in after.department_links]
+        changes.append(
+            YearChange(
+                before=before,
+                after=after,
+                pieces=textdiff.diff(
+                    status_reading(before).corrected, status_reading(after).corrected
+                ),
+                departments_added=[d for d in departments_after if d not in departments_before],
+                departments_removed=[d for d in departments_before if d not in departments_after],
+            )
+        )
+    return ProjectYears(
+        years=[ProjectYear(year, statuses.get(year)) for year in years], changes=changes
     )
 
 
@@ -204,8 +283,6 @@ def fiscal_year_table(*, plan: Plan, fiscal_year: int) -> list[GoalRows]:
             "project__direction__goal__number", "project__direction__number", "project__number"
         )
     )
-    if not statuses:
-        raise Http404("この年度の実施状況はありません")
     goals: list[GoalRows] = []
     for status in statuses:
         direction = status.project.direction

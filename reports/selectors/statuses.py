@@ -54,6 +54,7 @@ def status_filter_options(*, plan: Plan) -> StatusFilterOptions:
         ),
         departments=departments,
         fiscal_years=plan_fiscal_years(plan=plan),
+        period=plan.period,
         coverage=list(
             DepartmentCoverage.objects.filter(department__in=[d.pk for d in departments])
             .select_related("covered")

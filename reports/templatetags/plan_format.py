@@ -60,8 +60,11 @@ def download_links(plan, label: str, query: str = "", **filters) -> dict:
 
 # Reviewed corrections: ``{{ project|corrected:"name" }}``,
 # ``{{ project|corrected:"content"|linebreaksbr }}``, ``{{ status|corrected:"status"|linebreaksbr }}``
-# show the corrected reading, each corrected piece in <ins>; ``{% correction_note
-# project "name" %}`` shows the marker and the published text on demand.
+# show the corrected reading, each corrected piece in <ins>. A page section (a
+# heading section, a year's status, a table row or card, a search result, a list
+# of projects) has ONE 「補正」 note listing every correction applied in it:
+# ``{% correction_note project "name" project "content" status "status" %}``, or
+# ``{% list_correction_note projects %}`` for a list of projects.
 
 _FIELD_LABELS = {"name": "事業名称", "content": "事業内容", "status": "実施状況"}
 
@@ -86,8 +89,44 @@ def corrected_text(value, field: str) -> str:
     return _reading(value, field).corrected
 
 
+def _note(labelled: list[tuple[str, Reading]]) -> dict:
+    """Every correction applied in a section, each with the field it is in."""
+    return {
+        "items": [(label, applied) for label, reading in labelled for applied in reading.applied]
+    }
+
+
 @register.inclusion_tag("reports/_correction_note.html")
-def correction_note(value, field: str) -> dict:
-    """The 「補正」 marker, opening onto the published text and the reasons; nothing
-    when no correction applies."""
-    return {"applied": _reading(value, field).applied, "label": _FIELD_LABELS[field]}
+def correction_note(*objects_and_fields) -> dict:
+    """One 「補正」 marker for a section, opening onto the published text and the
+    reason of each correction applied to the given ``object "field"`` pairs;
+    nothing when none applies."""
+    if not objects_and_fields or len(objects_and_fields) % 2:
+        raise template.TemplateSyntaxError("correction_note takes object and field pairs")
+    pairs = zip(objects_and_fields[::2], objects_and_fields[1::2], strict=True)
+    return _note(
+        [
+            (_FIELD_LABELS[field], _reading(value, field))
+            for value, field in pairs
+            if value is not None  # a project without a status in the year shown
+        ]
+    )
+
+
+@register.inclusion_tag("reports/_correction_note.html")
+def list_correction_note(projects, status_attribute: str = "") -> dict:
+    """One 「補正」 marker for a list of projects: their names, and with
+    ``status_attribute`` the status each shows (an attribute holding a status or
+    None), each correction labelled with its project's number."""
+    labelled = []
+    for project in projects:
+        labelled.append((f"事業{project.number}の事業名称", _reading(project, "name")))
+        status = getattr(project, status_attribute, None) if status_attribute else None
+        if status is not None:
+            labelled.append(
+                (
+                    f"事業{project.number}の{fiscal_year_label(status.fiscal_year)}実施状況",
+                    _reading(status, "status"),
+                )
+            )
+    return _note(labelled)

@@ -36,7 +36,7 @@ def test_statuses_follow_the_filter_pages_parameters(client, seeded):
 def test_a_bad_filter_value_is_a_400_naming_the_parameter(client, seeded):
     response = client.get(f"/api/v1/plans/{PLAN}/statuses/?goal=99")
     assert response.status_code == 400
-    assert response.json() == {"error": "goal: 正しく選択してください。 99 は候補にありません。"}
+    assert response.json() == {"error": "goal: 「99」という基本目標はこの計画にありません。"}
     response = client.get(f"/api/v1/plans/{PLAN}/statuses/?page=0")
     assert response.status_code == 400
     assert response.json() == {"error": "page: 「0」というページはありません。"}
@@ -227,9 +227,10 @@ def test_every_refused_filter_is_named_in_the_filtersets_order(client, seeded):
     response = client.get(f"/api/v1/plans/{PLAN}/statuses/?year=1&direction=x&goal=99&page=0")
     assert response.status_code == 400
     assert response.json() == {
-        "error": "goal: 正しく選択してください。 99 は候補にありません。 "
-        "direction: 正しく選択してください。 x は候補にありません。 "
-        "year: 正しく選択してください。 1 は候補にありません。"
+        "error": "goal: 「99」という基本目標はこの計画にありません。 "
+        "direction: 「x」という施策の方向はこの計画にありません。 "
+        "year: 「1」という年度はこの計画にありません"
+        "（計画期間: 平成28年度（2016年度）から令和2年度（2020年度）まで）。"
     }
     unknown_plan = client.get("/api/v1/plans/no-such-plan/statuses/?goal=99")
     assert (unknown_plan.status_code, unknown_plan.json()) == (

@@ -69,22 +69,21 @@ def test_project_page_shows_the_corrected_reading_marked_and_the_published_text_
     main = page.one("main")
     assert main.texts("h1") == ["事業7 デートDVの防止・啓発"]
     assert main.one("h1").texts("ins", cls="corrected") == ["デートDV"]
+    # One note per section: the heading section (name and content), then the year's status.
     notes = main.all("details", cls="correction")
     assert [n.one("summary").text for n in notes] == [
-        "補正 事業名称の公表時の表記",
-        "補正 事業内容の公表時の表記",
-        "補正 実施状況の公表時の表記",
+        "補正 公表時の表記（2件）",
+        "補正 公表時の表記（1件）",
     ]
-    assert notes[0].one("li").text == NAME_NOTE
+    heading_note = notes[0].texts("li")
+    assert heading_note[0] == f"事業名称: {NAME_NOTE}"
+    assert heading_note[1].startswith(
+        "事業内容: 公表時の表記「データDV」を「デートDV」と補正（3か所）。"
+    )
     assert (
         notes[1]
         .one("li")
-        .text.startswith("公表時の表記「データDV」を「デートDV」と補正（3か所）。")
-    )
-    assert (
-        notes[2]
-        .one("li")
-        .text.startswith("公表時の表記「データDV」を「デートDV」と補正（4か所）。")
+        .text.startswith("実施状況: 公表時の表記「データDV」を「デートDV」と補正（4か所）。")
     )
     content, status = main.all("p", cls="source-text")
     assert "データDV" not in content.text and content.text.count("デートDV") == 3
@@ -110,7 +109,7 @@ def test_lists_show_the_corrected_project_name_with_its_marker(client, seeded, u
     assert link.text.endswith("7 デートDVの防止・啓発")
     assert link.texts("ins", cls="corrected") == ["デートDV"]
     notes = [li.text for n in main.all("details", cls="correction") for li in n.all("li")]
-    assert NAME_NOTE in notes
+    assert any(note.endswith(f"事業名称: {NAME_NOTE}") for note in notes), notes
     assert not any("データDVの防止" in a.text for a in main.all("a"))
 
 
@@ -122,8 +121,13 @@ def test_fiscal_year_table_marks_corrected_contents_and_statuses(client, seeded)
     )
     status = row.one("td", cls="col-status")
     assert status.text.startswith("庁内ドメスティック・バイオレンス防止対策関係機関連携会議を年2回")
-    assert status.one("summary").text == "補正 実施状況の公表時の表記"
-    assert status.one("li").text.startswith("公表時の表記「府内」を「庁内」と補正。理由: 「庁内」")
+    # One note for the whole row (name, content and status), in the status cell.
+    assert [n.one("summary").text for n in row.all("details", cls="correction")] == [
+        "補正 公表時の表記（1件）"
+    ]
+    assert status.one("li").text.startswith(
+        "実施状況: 公表時の表記「府内」を「庁内」と補正。理由: 「庁内」"
+    )
     # 35: 府内外 is corrected whole, in 事業内容 and in 実施状況.
     row = next(
         tr
@@ -132,19 +136,29 @@ def test_fiscal_year_table_marks_corrected_contents_and_statuses(client, seeded)
     )
     assert row.one("td", cls="col-content").texts("ins", cls="corrected") == ["庁内外"]
     assert row.one("td", cls="col-status").texts("ins", cls="corrected") == ["庁内外"]
-    # Corrected on this page: 2 names, 12 事業内容 and 11 実施状況 (2's has two corrections).
-    summaries = [n.one("summary").text for n in main.all("details", cls="correction")]
-    assert summaries.count("補正 事業名称の公表時の表記") == 2
-    assert summaries.count("補正 事業内容の公表時の表記") == 12
-    assert summaries.count("補正 実施状況の公表時の表記") == 11
+    # Corrected on this page: 2 names, 12 事業内容 and 11 実施状況 (2's has two
+    # corrections), in one note for each of the 16 projects corrected.
+    notes = main.all("details", cls="correction")
+    items = [li.text.split(":", 1)[0] for n in notes for li in n.all("li")]
+    assert (items.count("事業名称"), items.count("事業内容"), items.count("実施状況")) == (
+        2,
+        12,
+        12,
+    )
+    assert len(notes) == 16
+    assert all(len(tr.all("details", cls="correction")) <= 1 for tr in main.all("tr"))
 
 
 @pytest.mark.django_db
 def test_department_page_marks_corrected_names_and_statuses(client, seeded):
     main = main_of(client.get("/m/saitama-city/departments/男女共同参画課/"))
     row = next(tr for tr in main.all("tr") if "7 デートDVの防止・啓発" in tr.text)
-    assert row.one("th").one("details", cls="correction").one("li").text == NAME_NOTE
-    assert row.one("td", cls="col-status").texts("ins", cls="corrected") == ["デートDV"] * 4
+    status = row.one("td", cls="col-status")
+    assert status.texts("ins", cls="corrected") == ["デートDV"] * 4
+    note = status.one("details", cls="correction")
+    assert note.one("summary").text == "補正 公表時の表記（2件）"
+    assert note.texts("li")[0] == f"事業名称: {NAME_NOTE}"
+    assert row.all("th")[0].all("details") == []
 
 
 @pytest.mark.django_db
@@ -176,7 +190,13 @@ def test_search_snippets_show_the_corrected_reading_or_say_they_are_the_publishe
     snippets = first.one("dl", cls="snippets")
     assert snippets.texts("dt") == ["事業内容", "実施状況"]
     assert snippets.texts("mark") == ["デートDV"] * 7
-    assert "補正 事業名称の公表時の表記" in [s.text for s in first.all("summary")]
+    # One note for the result: the name, the content and the status.
+    assert [s.text for s in first.all("summary")] == ["補正 公表時の表記（3件）"]
+    assert [li.text.split(":", 1)[0] for li in first.all("li")] == [
+        "事業名称",
+        "事業内容",
+        "実施状況",
+    ]
 
     result = main_of(client.get(f"{PLAN}/statuses/", {"q": "データDV"})).all("li", cls="result")
     first = next(r for r in result if r.one("h3").text == "事業7 デートDVの防止・啓発")
@@ -191,10 +211,8 @@ def test_the_filter_page_without_a_keyword_marks_corrected_statuses(client, seed
     main = main_of(client.get(f"{PLAN}/statuses/", {"goal": "1"}))
     result = next(r for r in main.all("li", cls="result") if "事業7 " in r.one("h3").text)
     assert result.one("h3").text == "事業7 デートDVの防止・啓発"
-    assert [s.text for s in result.all("summary")] == [
-        "補正 事業名称の公表時の表記",
-        "補正 実施状況の公表時の表記",
-    ]
+    assert [s.text for s in result.all("summary")] == ["補正 公表時の表記（2件）"]
+    assert [li.text.split(":", 1)[0] for li in result.all("li")] == ["事業名称", "実施状況"]
 
 
 @pytest.mark.django_db

@@ -90,9 +90,7 @@ def test_a_bad_parameter_is_a_400_naming_it(client, seeded, suffix):
     response = client.get(f"/plans/{PLAN}/statuses{suffix}?goal=99")
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
-    assert response.content.decode() == (
-        "基本目標: 正しく選択してください。 99 は候補にありません。\n"
-    )
+    assert response.content.decode() == ("基本目標: 「99」という基本目標はこの計画にありません。\n")
 
 
 @pytest.mark.django_db

@@ -38,6 +38,10 @@ def test_home_is_the_plan_overview_with_aim_counts_years_and_the_whole_tree(clie
     assert main.one("ul", cls="year-list").links() == [
         ("平成29年度（2017年度）", "/plans/saitama-dv-2/years/2017/")
     ]
+    assert main.one("p", cls="unpublished-years").text == (
+        "未掲載 平成28年度（2016年度）、平成30年度（2018年度）、令和元年度（2019年度）、"
+        "令和2年度（2020年度）"
+    )
     goal_links = [a.links()[0] for a in main.all("h3")]
     assert goal_links[1] == (
         "基本目標Ⅱ 被害者の早期発見と相談体制の充実",
@@ -60,7 +64,7 @@ def test_home_is_the_plan_overview_with_aim_counts_years_and_the_whole_tree(clie
 
 
 @pytest.mark.django_db
-def test_goal_page_lists_its_directions_and_projects_with_their_years(client, seeded):
+def test_goal_page_lists_its_directions_and_projects_with_their_newest_status(client, seeded):
     response = client.get(PAGE_URLS["goal"])
     assert response.status_code == 200
     page = parse(response)
@@ -80,11 +84,29 @@ def test_goal_page_lists_its_directions_and_projects_with_their_years(client, se
         "事業 5",
         "事業 3",
     ]
-    assert main.all("ul", cls="project-list")[3].texts("li") == [
-        "19 多様な被害者への配慮（実施状況: 平成29年度（2017年度））",
-        "20 外国人のための生活相談（実施状況: 平成29年度（2017年度））",
-        "21 外国人のための情報提供（実施状況: 平成29年度（2017年度））",
+    # Each project's newest status inline, as the city's table shows it.
+    table = main.all("table", cls="latest-table")[3]
+    assert table.one("thead").texts("th") == [
+        "事業名称",
+        "実施状況（掲載している最新の年度）",
+        "担当課",
     ]
+    rows = table.one("tbody").all("tr")
+    assert [row.one("th").text for row in rows] == [
+        "19 多様な被害者への配慮",
+        "20 外国人のための生活相談",
+        "21 外国人のための情報提供",
+    ]
+    status = rows[1].one("td", cls="col-status")
+    assert status.one("span", cls="year-label").text == "平成29年度（2017年度）"
+    assert "大宮区くらし応援室において外国人相談を実施した（相談件数135件）" in status.text
+    # One year published in a five-year plan: the link leads to the others.
+    assert status.one("a", cls="other-years").text == "計画期間の各年度を見る"
+    assert status.one("a", cls="other-years").attrs["href"] == (
+        "/plans/saitama-dv-2/projects/20/#years"
+    )
+    assert rows[1].one("td", cls="col-departments").text == "市民生活安全課、観光国際課"
+    assert "（実施状況: " not in main.text
     assert (
         "この基本目標の実施状況を絞り込む",
         "/plans/saitama-dv-2/statuses/?goal=2",
@@ -93,21 +115,36 @@ def test_goal_page_lists_its_directions_and_projects_with_their_years(client, se
 
 
 @pytest.mark.django_db
-def test_direction_page_shows_each_project_with_every_years_status(client, seeded):
+def test_direction_page_shows_each_projects_newest_status_in_a_table(client, seeded):
     response = client.get(PAGE_URLS["direction"])
     assert response.status_code == 200
     main = main_of(response)
     assert main.texts("h1") == ["施策の方向Ⅱ-4 多様な被害者への配慮"]
-    assert main.texts("h2") == [
-        "事業19 多様な被害者への配慮",
-        "事業20 外国人のための生活相談",
-        "事業21 外国人のための情報提供",
+    table = main.one("table", cls="latest-table")
+    assert table.one("thead").texts("th") == [
+        "事業名称",
+        "事業内容",
+        "実施状況（掲載している最新の年度）",
+        "担当課",
     ]
-    assert main.texts("h3") == ["平成29年度（2017年度）の実施状況"] * 3
-    assert main.texts("p", cls="departments") == [
-        "担当課 男女共同参画課",
-        "担当課 市民生活安全課、観光国際課",
-        "担当課 観光国際課",
+    rows = table.one("tbody").all("tr")
+    assert [row.one("th").text for row in rows] == [
+        "19 多様な被害者への配慮",
+        "20 外国人のための生活相談",
+        "21 外国人のための情報提供",
+    ]
+    assert [row.one("span", cls="year-label").text for row in rows] == [
+        "平成29年度（2017年度）"
+    ] * 3
+    assert (
+        rows[1]
+        .one("td", cls="col-content")
+        .text.startswith("市内在住の外国人の悩みや不安等を解消するため")
+    )
+    assert [row.one("td", cls="col-departments").text for row in rows] == [
+        "男女共同参画課",
+        "市民生活安全課、観光国際課",
+        "観光国際課",
     ]
     assert crumbs(response) == [
         "ホーム",
@@ -126,8 +163,28 @@ def test_project_page_shows_content_status_linked_departments_and_source(client,
     main = page.one("main")
     assert main.texts("h1") == ["事業20 外国人のための生活相談"]
     assert main.texts("h2") == ["事業内容", "年度ごとの実施状況"]
-    assert main.texts("h3") == ["平成29年度（2017年度）"]
-    paragraphs = main.texts("p")
+    # The plan's whole period, year by year: 「未掲載」 where nothing is published.
+    assert main.one("ol", cls="year-overview").texts("li") == [
+        "平成28年度（2016年度） 未掲載",
+        "平成29年度（2017年度） 掲載",
+        "平成30年度（2018年度） 未掲載",
+        "令和元年度（2019年度） 未掲載",
+        "令和2年度（2020年度） 未掲載",
+    ]
+    assert main.one("ol", cls="year-overview").links() == [
+        ("平成29年度（2017年度）", "#status-2017")
+    ]
+    assert main.texts("h3") == [
+        "平成28年度（2016年度） 未掲載",
+        "平成29年度（2017年度）",
+        "平成30年度（2018年度） 未掲載",
+        "令和元年度（2019年度） 未掲載",
+        "令和2年度（2020年度） 未掲載",
+    ]
+    assert main.texts("p").count("この年度の実施状況はまだ掲載していません。") == 4
+    # One year only: nothing to compare.
+    assert main.all("section", cls="changes") == []
+    paragraphs = [p for p in main.texts("p") if p != "この年度の実施状況はまだ掲載していません。"]
     assert paragraphs[0].startswith("市内在住の外国人の悩みや不安等を解消するため")
     assert paragraphs[1].startswith(
         "大宮区くらし応援室において外国人相談を実施した（相談件数135件）"
@@ -234,7 +291,15 @@ def test_department_page_lists_its_statuses_by_year(client, seeded):
     main = page.one("main")
     assert main.texts("h1") == ["市民生活安全課"]
     assert main.texts("h2") == [PLAN_TITLE]
-    assert main.texts("h3") == ["平成29年度（2017年度）（2件）"]
+    # The plan's whole period, newest first.
+    assert main.texts("h3") == [
+        "令和2年度（2020年度） 未掲載",
+        "令和元年度（2019年度） 未掲載",
+        "平成30年度（2018年度） 未掲載",
+        "平成29年度（2017年度）（2件）",
+        "平成28年度（2016年度） 未掲載",
+    ]
+    assert main.texts("p").count("この年度の実施状況はまだ掲載していません。") == 4
     assert main.one("p", cls="succession-note").text == (
         "平成28年度（2016年度）から 市民総務課 の業務を引き継いでいます"
         "（原文: (平成28年度より市民総務課から組織変更)）。"
@@ -255,7 +320,13 @@ def test_department_page_includes_a_predecessors_later_entries_marked_as_such(
     import_seed_as("平成30年度実施状況", OLD_NAME_FOR_PROJECT_18)
 
     main = main_of(client.get(PAGE_URLS["department"]))
-    assert main.texts("h3") == ["平成30年度（2018年度）（2件）", "平成29年度（2017年度）（2件）"]
+    assert main.texts("h3") == [
+        "令和2年度（2020年度） 未掲載",
+        "令和元年度（2019年度） 未掲載",
+        "平成30年度（2018年度）（2件）",
+        "平成29年度（2017年度）（2件）",
+        "平成28年度（2016年度） 未掲載",
+    ]
     newest = main.all("tbody")[0].all("tr")
     assert [row.one("th").text for row in newest] == [
         "18 住民相談事業 旧 市民総務課 の記載",
@@ -270,12 +341,12 @@ def test_department_page_leaves_out_a_predecessors_entries_before_the_takeover(c
     # 子ども家庭総合センター総務課 takes over 子育て支援政策課 only from 2018;
     # 子育て支援政策課's own 2017 entries stay on its own page.
     main = main_of(client.get("/m/saitama-city/departments/子ども家庭総合センター総務課/"))
-    assert main.texts("h3") == ["平成29年度（2017年度）（1件）"]
+    assert main.texts("h3")[3] == "平成29年度（2017年度）（1件）"
     assert [row.one("th").text for row in main.one("tbody").all("tr")] == [
         "46 (仮称)さいたま市子ども総合センター整備事業"
     ]
     predecessor = main_of(client.get("/m/saitama-city/departments/子育て支援政策課/"))
-    assert predecessor.texts("h3") == ["平成29年度（2017年度）（7件）"]
+    assert predecessor.texts("h3")[3] == "平成29年度（2017年度）（7件）"
     assert predecessor.one("p", cls="succession-note").text == (
         "平成30年度（2018年度）から 子ども家庭総合センター総務課 に組織変更されています"
         "（原文: (平成30年度より子育て支援政策課から組織変更)）。"
@@ -313,7 +384,8 @@ def test_unknown_plan_goal_direction_project_year_and_department_are_404(client,
         "/plans/saitama-dv-2/goals/6/",
         "/plans/saitama-dv-2/goals/2/directions/5/",
         "/plans/saitama-dv-2/projects/58/",
-        "/plans/saitama-dv-2/years/2016/",
+        "/plans/saitama-dv-2/years/2015/",
+        "/plans/saitama-dv-2/years/2021/",
         "/plans/no-such-plan/statuses/",
         "/departments/存在しない課/",
         "/departments/%00/",

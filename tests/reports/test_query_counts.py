@@ -10,15 +10,19 @@ from reports.models import AnnualStatus, Department, DepartmentSuccession
 from tests.conftest import SEED
 from tests.database import SavedTables
 from tests.pages import API_URLS, BAD_REQUEST_PAGES, PAGE_URLS
+from tests.reports.html import main_of
 
 QUERIES = {
     "home": 7,  # plans, then the plan page's six
     "plan": 6,  # plan, goals, directions, projects, their corrections, years
-    # plan, goal, directions, projects, their years, their corrections, partial years
-    "goal": 7,
-    "direction": 6,  # plan, direction, projects, statuses, departments, corrections
-    "project": 6,  # plan, project, statuses, departments, corrections, partial years
-    "fiscal_year": 5,  # plan, statuses, departments, corrections, years
+    # plan, goal, directions, projects, their newest statuses, departments,
+    # corrections, partial years
+    "goal": 8,
+    "direction": 6,  # plan, direction, projects, newest statuses, departments, corrections
+    # plan, project, statuses, departments, corrections, partial years (the diffs: none)
+    "project": 6,
+    "fiscal_year": 5,  # plan, years, statuses, departments, corrections
+    "fiscal_year_unpublished": 2,  # plan, years
     # plan, five option lists, count, page, departments, corrections, four facets
     "filter": 14,
     # plan, five option lists, the index's block versions and columns, the
@@ -26,10 +30,13 @@ QUERIES = {
     # the count and the facets come from the index
     "filter_combined": 12,
     "filter_bad_parameter": 6,  # plan and the option lists; nothing else runs
+    "filter_unpublished_year": 6,  # the same
     "department_index": 3,  # departments, predecessor links, successor links
     # the municipality, its departments, predecessor links, successor links
     "municipality_departments": 4,
-    "department": 6,  # department, its two kinds of links, statuses, departments, corrections
+    # department, its two kinds of links, statuses, departments, corrections, the
+    # plans' published years
+    "department": 7,
     "about": 1,  # plans
     "help": 1,  # the plans' municipalities
     "data": 2,  # plans, imports
@@ -38,13 +45,18 @@ QUERIES = {
 
 def tenfold(seed_path, tmp_path) -> None:
     """Nine more years of the seed's table, each naming a new department and a
-    new predecessor of 住宅政策課."""
+    new predecessor of 住宅政策課, with project 20's status reworded each year
+    (the project page compares its years)."""
     text = seed_path.read_text(encoding="utf-8")
     for offset in range(1, 10):
         year = 2017 + offset
         later = text.replace("平成29年度実施状況", f"{year}年度実施状況")
         later = later.replace("\t観光国際課\n", f"\t観光国際課{offset}\n")
         later = later.replace("住宅課から組織変更", f"住宅課{offset}から組織変更", 1)
+        later = later.replace(
+            "大宮区くらし応援室において外国人相談を実施した（相談件数135件）",
+            f"区役所{offset}か所において外国人相談を行った（相談件数{135 + offset * 7}件）",
+        )
         path = tmp_path / f"status_{year}.txt"
         path.write_text(later, encoding="utf-8")
         call_command("import_status", str(path), plan_slug="saitama-dv-2", stdout=StringIO())
@@ -121,3 +133,19 @@ def test_api_and_download_query_counts_are_the_same_on_ten_times_the_data(
     ten_times_the_data()
     with django_assert_num_queries(API_QUERIES[name]):
         assert _fetch(client, API_URLS[name]) == 200
+
+
+@pytest.mark.django_db
+def test_the_project_page_on_ten_years_compares_each_year_with_the_next(
+    client, seeded, ten_times_the_data, django_assert_num_queries
+):
+    ten_times_the_data()
+    with django_assert_num_queries(QUERIES["project"]):
+        response = client.get(PAGE_URLS["project"])
+    changes = main_of(response).one("section", cls="changes")
+    assert len(changes.all("section", cls="year-change")) == 9
+    assert changes.all("div", cls="diff-side")[0].texts("del", cls="removed") == [
+        "［削除: 大宮区くらし応援室］",
+        "［削除: 実施し］",
+        "［削除: 135］",
+    ]

@@ -103,6 +103,8 @@ def test_every_page_type_has_its_own_neutral_title(client, seeded):
     assert titles == PAGE_TITLES
     # The home page of a one-plan site is that plan's overview.
     assert titles.pop("home") == titles["plan"]
+    # Two states of the filter page with a refused parameter.
+    assert titles.pop("filter_unpublished_year") == titles["filter_bad_parameter"]
     assert len(set(titles.values())) == len(titles)
     assert [t for t in titles.values() for word in WORDS_NEVER_IN_TITLES if word in t] == []
 
