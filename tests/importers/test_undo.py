@@ -282,3 +282,24 @@ def test_revert_of_the_first_file_of_a_plan_made_beforehand_empties_the_plan(see
         row for row in after["reports_importrun"] if not row.startswith(f"({run.pk},")
     ]
     assert after == before
+
+
+@pytest.mark.django_db
+def test_removing_the_only_plan_of_a_municipality_removes_the_municipality_and_its_departments(
+    seeded, seed_path
+):
+    before = every_table(leave_out=SEARCH_INDEX)
+    Plan.objects.create(
+        slug="another-city",
+        title="別の市の計画",
+        municipality=Municipality.objects.create(name="別の市", slug="another-city"),
+    )
+    status_import(path=seed_path, plan_slug="another-city")
+    # The other city's departments are its own, not Saitama's.
+    assert Department.objects.filter(municipality__name="別の市").count() == 26
+
+    call_command("remove_plan", "another-city", yes=True, stdout=StringIO())
+
+    assert not Municipality.objects.filter(name="別の市").exists()
+    assert every_table(leave_out=SEARCH_INDEX) == before
+    assert check_search_index() == []
