@@ -133,8 +133,9 @@ def _lines(text: str) -> SafeString:
     return mark_safe(escape(text).replace("\n", "<br>"))  # escaped first
 
 
-def old_html(pieces: list[Piece]) -> SafeString:
-    """The earlier text, escaped, with what was removed in ``<del>``."""
+def _side_html(pieces: list[Piece], *, left_out: str, changed: str) -> SafeString:
+    """One side of the comparison: the pieces it holds (all but ``left_out``),
+    escaped, each changed one wrapped in ``changed``."""
     return format_html_join(
         "",
         "{}",
@@ -142,26 +143,19 @@ def old_html(pieces: list[Piece]) -> SafeString:
             (
                 _lines(piece.text)
                 if piece.kind == "equal"
-                else format_html(_DELETED, _lines(piece.text)),
+                else format_html(changed, _lines(piece.text)),
             )
             for piece in pieces
-            if piece.kind != "insert"
+            if piece.kind != left_out
         ),
     )
+
+
+def old_html(pieces: list[Piece]) -> SafeString:
+    """The earlier text, escaped, with what was removed in ``<del>``."""
+    return _side_html(pieces, left_out="insert", changed=_DELETED)
 
 
 def new_html(pieces: list[Piece]) -> SafeString:
     """The later text, escaped, with what was added in ``<ins>``."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                _lines(piece.text)
-                if piece.kind == "equal"
-                else format_html(_INSERTED, _lines(piece.text)),
-            )
-            for piece in pieces
-            if piece.kind != "delete"
-        ),
-    )
+    return _side_html(pieces, left_out="delete", changed=_INSERTED)
