@@ -4,6 +4,9 @@ is generated from these classes): add fields, never rename or remove them within
 
 from typing import Any
 
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reports.exports import (
@@ -24,7 +27,34 @@ from reports.models import (
 from reports.search import SearchQuery, highlight, highlight_snippets
 
 
+def _url(serializer: serializers.Serializer, name: str, *args: object, fragment: str = "") -> str:
+    """The absolute URL of a page or an API resource, as the request reached the site."""
+    path = reverse(f"reports:{name}", args=args) + fragment
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _plan_slug(serializer: serializers.Serializer) -> str:
+    """The plan of a list under ``/plans/<slug>/`` (the view has read it already)."""
+    return serializer.context["view"].plan.slug
+
+
+class UrlField(serializers.SerializerMethodField):
+    """A link; the method gives the URL."""
+
+    def __init__(self, help_text: str, **kwargs) -> None:
+        super().__init__(help_text=help_text, **kwargs)
+
+
 class PlanSerializer(serializers.ModelSerializer):
+    url = UrlField("この計画（API）/ this plan in the API")
+    html_url = UrlField("この計画のページ / the plan's page")
+    goals_url = UrlField("基本目標の一覧（API）/ the plan's goals")
+    directions_url = UrlField("施策の方向の一覧（API）/ the plan's policy directions")
+    projects_url = UrlField("事業の一覧（API）/ the plan's projects")
+    statuses_url = UrlField(
+        "実施状況の一覧（API、絞り込みできる）/ the plan's statuses, filterable"
+    )
     municipality = serializers.CharField(
         source="municipality.name", read_only=True, help_text="自治体名 / municipality"
     )
@@ -42,30 +72,85 @@ class PlanSerializer(serializers.ModelSerializer):
             "aim",
             "first_fiscal_year",
             "last_fiscal_year",
+            "url",
+            "html_url",
+            "goals_url",
+            "directions_url",
+            "projects_url",
+            "statuses_url",
         ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, plan: Plan) -> str:
+        return _url(self, "api_plan", plan.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, plan: Plan) -> str:
+        return _url(self, "plan", plan.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_goals_url(self, plan: Plan) -> str:
+        return _url(self, "api_goals", plan.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_directions_url(self, plan: Plan) -> str:
+        return _url(self, "api_directions", plan.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_projects_url(self, plan: Plan) -> str:
+        return _url(self, "api_projects", plan.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_statuses_url(self, plan: Plan) -> str:
+        return _url(self, "api_statuses", plan.slug)
 
 
 class GoalSerializer(serializers.ModelSerializer):
+    html_url = UrlField("この基本目標のページ / the goal's page")
+
     class Meta:
         model = BasicGoal
-        fields = read_only_fields = ["number", "title"]
+        fields = read_only_fields = ["number", "title", "html_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, goal: BasicGoal) -> str:
+        return _url(self, "goal", _plan_slug(self), goal.number)
 
 
 class DirectionSerializer(serializers.ModelSerializer):
     goal_number = serializers.IntegerField(source="goal.number", read_only=True)
 
+    html_url = UrlField("この施策の方向のページ / the policy direction's page")
+
     class Meta:
         model = PolicyDirection
-        fields = read_only_fields = ["goal_number", "number", "title"]
+        fields = read_only_fields = ["goal_number", "number", "title", "html_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, direction: PolicyDirection) -> str:
+        return _url(self, "direction", _plan_slug(self), direction.goal.number, direction.number)
 
 
 class ProjectSerializer(serializers.ModelSerializer):
     goal_number = serializers.IntegerField(source="direction.goal.number", read_only=True)
     direction_number = serializers.IntegerField(source="direction.number", read_only=True)
 
+    html_url = UrlField("この事業のページ（各年度の実施状況）/ the project's page, every year")
+
     class Meta:
         model = Project
-        fields = read_only_fields = ["number", "name", "content", "goal_number", "direction_number"]
+        fields = read_only_fields = [
+            "number",
+            "name",
+            "content",
+            "goal_number",
+            "direction_number",
+            "html_url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, project: Project) -> str:
+        return _url(self, "project", _plan_slug(self), project.number)
 
 
 class PredecessorSerializer(serializers.ModelSerializer):
@@ -97,6 +182,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         source="municipality.slug", read_only=True, help_text="自治体の識別子 / municipality's slug"
     )
     predecessors = PredecessorSerializer(source="predecessor_links", many=True, read_only=True)
+    html_url = UrlField("この担当課のページ / the department's page")
 
     class Meta:
         model = Department
@@ -106,7 +192,12 @@ class DepartmentSerializer(serializers.ModelSerializer):
             "name",
             "kind",
             "predecessors",
+            "html_url",
         ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, department: Department) -> str:
+        return _url(self, "department", department.municipality.slug, department.name)
 
 
 class StatusSearchSerializer(serializers.Serializer):
@@ -150,11 +241,31 @@ class StatusSerializer(serializers.Serializer):
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = {column.key: _column_field(column) for column in EXPORT_COLUMNS}
+        fields["department_name_list"] = serializers.ListField(
+            child=serializers.CharField(),
+            read_only=True,
+            help_text="担当課の名称（記載順のリスト。department_names は同じものを「、」で"
+            "つないだ文字列）/ the departments in the order listed (department_names joins them)",
+        )
+        fields["html_url"] = serializers.URLField(
+            read_only=True,
+            help_text="この実施状況を載せた事業のページ（その年度の節）/ "
+            "the project's page, at this year's section",
+        )
         fields["search"] = StatusSearchSerializer(required=False)
         return fields
 
     def to_representation(self, instance: tuple[Any, ...]) -> dict[str, Any]:
         record = export_record(instance)
+        names = record["department_names"]
+        record["department_name_list"] = names.split(DEPARTMENT_SEPARATOR) if names else []
+        record["html_url"] = _url(
+            self,
+            "project",
+            record["plan"],
+            record["project_number"],
+            fragment=f"#status-{record['fiscal_year']}",
+        )
         query = self.context.get("query")
         if query is not None:
             record["search"] = _search_snippets(record, query)

@@ -55,6 +55,8 @@ def download_links(plan, label: str, query: str = "", **filters) -> dict:
             (reverse(f"reports:statuses{s}", args=[plan.slug]) + suffix, f.label)
             for s, f in EXPORT_FORMATS.items()
         ],
+        # The same statuses from the JSON API, for a program.
+        "api_url": reverse("reports:api_statuses", args=[plan.slug]) + suffix,
     }
 
 

@@ -1,6 +1,7 @@
 """The read-only JSON API: the pages' filters, pagination with links, ETags, the OpenAPI contract."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 import schemathesis
@@ -29,7 +30,50 @@ def test_statuses_follow_the_filter_pages_parameters(client, seeded):
         (33, 2017, "平成29年度"),
     ]
     export = json.loads(client.get(f"/plans/{PLAN}/statuses.json?department={HOUSING}").getvalue())
+    # The download's fields, and links and the departments as a list besides.
+    links = [
+        {key: status.pop(key) for key in ("department_name_list", "html_url")}
+        for status in body["results"]
+    ]
     assert body["results"] == export["statuses"]
+    assert links == [
+        {
+            "department_name_list": ["住宅政策課"],
+            "html_url": f"http://testserver/plans/{PLAN}/projects/32/#status-2017",
+        },
+        {
+            "department_name_list": ["住宅政策課"],
+            "html_url": f"http://testserver/plans/{PLAN}/projects/33/#status-2017",
+        },
+    ]
+
+
+@pytest.mark.django_db
+def test_a_plan_links_its_page_and_its_lists_and_each_item_its_page(client, seeded):
+    plan = client.get(f"/api/v1/plans/{PLAN}/").json()
+    base = "http://testserver"
+    assert {key: value for key, value in plan.items() if key.endswith("url")} == {
+        "url": f"{base}/api/v1/plans/{PLAN}/",
+        "html_url": f"{base}/plans/{PLAN}/",
+        "goals_url": f"{base}/api/v1/plans/{PLAN}/goals/",
+        "directions_url": f"{base}/api/v1/plans/{PLAN}/directions/",
+        "projects_url": f"{base}/api/v1/plans/{PLAN}/projects/",
+        "statuses_url": f"{base}/api/v1/plans/{PLAN}/statuses/",
+    }
+    for url in [plan[key] for key in plan if key.endswith("url")]:
+        assert client.get(url).status_code == 200, url
+    goal = client.get(plan["goals_url"]).json()["results"][1]
+    assert goal["html_url"] == f"{base}/plans/{PLAN}/goals/2/"
+    direction = client.get(plan["directions_url"]).json()["results"][0]
+    assert direction["html_url"] == f"{base}/plans/{PLAN}/goals/1/directions/1/"
+    project = client.get(plan["projects_url"]).json()["results"][19]
+    assert project["html_url"] == f"{base}/plans/{PLAN}/projects/20/"
+    department = client.get("/api/v1/departments/").json()["results"][0]
+    assert department["html_url"] == (
+        f"{base}/m/saitama-city/departments/{quote(department['name'])}/"
+    )
+    for item in (goal, direction, project, department):
+        assert client.get(item["html_url"]).status_code == 200
 
 
 @pytest.mark.django_db
@@ -65,11 +109,13 @@ def test_lists_are_paginated_with_next_and_previous_links(client, seeded, monkey
 def test_each_resource_has_stable_field_names(client, seeded):
     assert client.get("/api/v1/plans/").json()["results"][0].keys() == {
         "slug", "title", "municipality", "municipality_slug", "aim", "first_fiscal_year",
-        "last_fiscal_year",
+        "last_fiscal_year", "url", "html_url", "goals_url", "directions_url", "projects_url",
+        "statuses_url",
     }  # fmt: skip
     assert client.get(f"/api/v1/plans/{PLAN}/goals/").json()["results"][1] == {
         "number": 2,
         "title": "被害者の早期発見と相談体制の充実",
+        "html_url": f"http://testserver/plans/{PLAN}/goals/2/",
     }
     assert client.get(f"/api/v1/plans/{PLAN}/directions/").json()["count"] == 15
     assert client.get(f"/api/v1/plans/{PLAN}/projects/").json()["results"][31] == {
@@ -79,6 +125,7 @@ def test_each_resource_has_stable_field_names(client, seeded):
         "DV被害者等の住宅確保要配慮者の民間賃貸住宅への円滑な入居を促進するため、情報提供を行います。",
         "goal_number": 3,
         "direction_number": 3,
+        "html_url": f"http://testserver/plans/{PLAN}/projects/32/",
     }
     departments = client.get("/api/v1/departments/").json()["results"]
     assert next(d for d in departments if d["name"] == "住宅政策課") == {
@@ -94,6 +141,8 @@ def test_each_resource_has_stable_field_names(client, seeded):
                 "note": "(平成28年度より住宅課から組織変更)",
             }
         ],
+        "html_url": "http://testserver/m/saitama-city/departments/"
+        "%E4%BD%8F%E5%AE%85%E6%94%BF%E7%AD%96%E8%AA%B2/",
     }
     for url in ("/api/v1/plans/no-such-plan/goals/", "/api/v1/plans/not%20a%20slug/", "/api/v2/"):
         missing = client.get(url)

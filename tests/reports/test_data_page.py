@@ -69,3 +69,25 @@ def test_data_page_carries_a_schema_org_dataset(client, seeded):
         ("application/json", "http://testserver/data/statuses.json"),
     ]
     assert dataset["variableMeasured"] == [c.label for c in EXPORT_COLUMNS]
+
+
+@pytest.mark.django_db
+def test_the_data_page_and_every_filtered_view_link_the_api(client, seeded):
+    main = main_of(client.get(PAGE_URLS["data"]))
+    assert main.one("h2", id="api").text == "API (JSON API)"
+    assert [link for link in main.links() if link[1].startswith("/api/")] == [
+        ("API の入口（/api/v1/）", "/api/v1/"),
+        ("OpenAPI による API の説明（/api/v1/openapi.json）", "/api/v1/openapi.json"),
+    ]
+    for name, api in [
+        ("filter_combined", "/api/v1/plans/saitama-dv-2/statuses/?goal=2&department="),
+        ("fiscal_year", "/api/v1/plans/saitama-dv-2/statuses/?year=2017"),
+        ("goal", "/api/v1/plans/saitama-dv-2/statuses/?goal=2"),
+        ("department", "/api/v1/plans/saitama-dv-2/statuses/?department="),
+    ]:
+        downloads = main_of(client.get(PAGE_URLS[name])).all("p", cls="downloads")
+        links = [
+            href for p in downloads for text, href in p.links() if text == "同じ条件の JSON API"
+        ]
+        assert links and links[0].startswith(api), name
+        assert client.get(links[0]).status_code == 200, name

@@ -78,8 +78,14 @@ def test_every_operation_documents_its_errors_and_the_etag():
 def test_a_status_has_the_downloads_fields_and_search_only_when_asked():
     schemas = openapi_document()["components"]["schemas"]
     status = schemas["Status"]
-    assert list(status["properties"]) == [c.key for c in EXPORT_COLUMNS] + ["search"]
-    assert sorted(status["required"]) == sorted(c.key for c in EXPORT_COLUMNS)
+    assert list(status["properties"]) == [c.key for c in EXPORT_COLUMNS] + [
+        "department_name_list",
+        "html_url",
+        "search",
+    ]
+    assert sorted(status["required"]) == sorted(
+        [c.key for c in EXPORT_COLUMNS] + ["department_name_list", "html_url"]
+    )
     assert status["properties"]["plan_first_fiscal_year"]["nullable"] is True
     assert status["properties"]["fiscal_year"]["type"] == "integer"
     assert sorted(schemas["PaginatedStatusList"]["required"]) == [
@@ -105,6 +111,7 @@ def test_departments_and_plans_carry_their_municipality():
         "name",
         "kind",
         "predecessors",
+        "html_url",
     ]
     assert list(schemas["Plan"]["properties"])[2:4] == ["municipality", "municipality_slug"]
     assert schemas["Plan"]["properties"]["municipality_slug"] == {
