@@ -17,6 +17,7 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d\uff70\u2500\u2501"
 WAVES = "\u301c\uff5e\u223c"
@@ -35,15 +36,24 @@ def _segments(text: str) -> list[str]:
     segment gives what folding the whole string would."""
     segments: list[str] = []
     for char in text:
-        folded = unicodedata.normalize("NFKC", char)
-        if segments and folded and unicodedata.combining(folded[0]):
+        if segments and _combines(char):
             segments[-1] += char
         else:
             segments.append(char)
     return segments
 
 
+@cache
+def _combines(char: str) -> bool:
+    """Whether ``char`` folds to a mark that combines with the character before it.
+    Remembered: a text repeats the same few thousand characters."""
+    folded = unicodedata.normalize("NFKC", char)
+    return bool(folded) and bool(unicodedata.combining(folded[0]))
+
+
+@lru_cache(maxsize=8192)
 def _fold(segment: str) -> str:
+    """A segment folded. Remembered: most segments are one character."""
     folded = unicodedata.normalize("NFKC", segment).casefold()
     folded = unicodedata.normalize("NFKC", folded).translate(_FOLD)
     if folded.isspace():
@@ -86,7 +96,21 @@ def normalise(text: str) -> str:
         folded = unicodedata.normalize("NFKC", _SPACES.sub(" ", text)).casefold()
         # ``translate`` looks up every character; most texts have nothing to fold.
         return folded.translate(_FOLD) if _FOLDED.search(folded) else folded
-    return normalise_with_map(text)[0]
+    return _fold_by_segment(text)
+
+
+def _fold_by_segment(text: str) -> str:
+    """What ``normalise_with_map`` gives as its text, without the spans."""
+    parts: list[str] = []
+    last = ""
+    for segment in _segments(text):
+        folded = _fold(segment)
+        if folded == " " and last == " ":
+            continue
+        if folded:
+            parts.append(folded)
+            last = folded[-1]
+    return "".join(parts)
 
 
 def grams(text: str) -> list[str]:
