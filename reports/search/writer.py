@@ -180,12 +180,6 @@ def _place(
     """Where each status's document goes, by block: its present ordinal, or
     the next free one of its plan; and the blocks that held documents of
     statuses since deleted (their documents are deleted here)."""
-    cursor.execute(
-        "SELECT status_id, plan_id, ordinal FROM reports_statussearchdocument"
-        " WHERE status_id = ANY(%s)",
-        [ids],
-    )
-    documents = {status_id: (plan_id, ordinal) for status_id, plan_id, ordinal in cursor}
     plans = {status_id: source.plan_id for status_id, source in known.items()}
     unknown = [status_id for status_id in ids if status_id not in known]
     if unknown:
@@ -195,6 +189,15 @@ def _place(
             [unknown],
         )
         plans.update(cursor.fetchall())
+    # The plans are locked before their documents are read: a rewrite of the
+    # same statuses committed meanwhile is seen, not written a second time.
+    next_ordinals = _next_ordinals(cursor, set(plans.values()))
+    cursor.execute(
+        "SELECT status_id, plan_id, ordinal FROM reports_statussearchdocument"
+        " WHERE status_id = ANY(%s)",
+        [ids],
+    )
+    documents = {status_id: (plan_id, ordinal) for status_id, plan_id, ordinal in cursor}
     size = layout.BLOCK_SIZE
     touched: set[tuple[int, int]] = set()
     gone = [status_id for status_id in ids if status_id not in plans]
@@ -208,7 +211,6 @@ def _place(
         )
         touched = {(plan_id, ordinal // size) for plan_id, ordinal in cursor.fetchall()}
         touched |= _blocks_listing(cursor, set(gone))
-    next_ordinals = _next_ordinals(cursor, set(plans.values()))
     blocks: dict[tuple[int, int], Placed] = {}
     for status_id in ids:
         plan_id = plans.get(status_id)
