@@ -77,7 +77,8 @@ node_modules/.installed: package.json package-lock.json
 test: lint test-deps
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-tests-only-not-a-secret}" $(PY) -m pytest --durations=15
 
-# Generate a 100,000-row workbook, import it, print rows/s and peak memory.
+# Generate a 100,000-row workbook, import it three times (median), print rows/s,
+# CPU time (importing process and server), peak memory and the time per stage.
 bench-import: install
 	$(PY) benchmarks/bench_import.py
 

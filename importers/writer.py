@@ -224,9 +224,12 @@ class TableWriter:
         self.progress = progress
         self.changes: list[Change] = []
         self.touched_statuses = 0
-        self.changed_status_ids: list[int] = []
-        """The statuses whose texts or department links this import wrote."""
+        self.written: dict[int, ProjectRecord] = {}
+        """The statuses whose texts or department links this import wrote, by
+        id, with the records they were written from."""
         self.changed_project_numbers: list[int] = []
+        self.project_directions: dict[int, int] = {}
+        """Each project id's direction id."""
 
     def apply(self) -> list[Change]:
         goals = self._goals()
@@ -234,14 +237,44 @@ class TableWriter:
         departments = self._departments()
         projects = self._projects(directions)
         self._statuses(projects, departments)
-        self._search_documents(projects)
+        self._search_documents(projects, directions, departments)
         _analyse()
         return self.changes
 
-    def _search_documents(self, projects: dict[int, int]) -> None:
+    def _search_documents(
+        self,
+        projects: dict[int, int],
+        directions: dict[tuple[int, int], PolicyDirection],
+        departments: dict[str, Department],
+    ) -> None:
         """Rewrite the search documents of every status whose texts or
-        departments this import changed, including every year of a renamed project."""
-        dirty = set(self.changed_status_ids)
+        departments this import changed, including every year of a renamed project.
+
+        The statuses written here are handed to the index with what they were
+        written from, so that it need not read them back."""
+        goals = {direction.pk: direction.goal_id for direction in directions.values()}
+        sources = []
+        for status_id, record in self.written.items():
+            project_id = projects[record.number]
+            direction_id = self.project_directions[project_id]
+            sources.append(
+                search.StatusSource(
+                    status_id=status_id,
+                    plan_id=self.plan.pk,
+                    project_id=project_id,
+                    fiscal_year=self.table.fiscal_year,
+                    project_number=record.number,
+                    goal_id=goals[direction_id],
+                    direction_id=direction_id,
+                    name=record.name,
+                    content=record.content,
+                    status_text=record.status_text,
+                    departments=tuple(
+                        (departments[name].pk, name) for name in _department_names(record)
+                    ),
+                )
+            )
+        dirty: set[int] = set()
         changed_projects = [projects[number] for number in self.changed_project_numbers]
         if changed_projects:
             # One array parameter, however many projects were renamed.
@@ -253,7 +286,7 @@ class TableWriter:
                     f"SELECT id FROM {table} WHERE {project} = ANY(%s)", [changed_projects]
                 )
                 dirty.update(status_id for (status_id,) in cursor.fetchall())
-        search.index(sorted(dirty))
+        search.index(sorted(dirty), sources=sources)
 
     def _goals(self) -> dict[int, BasicGoal]:
         existing = {g.number: g for g in BasicGoal.objects.filter(plan=self.plan)}
@@ -376,7 +409,13 @@ class TableWriter:
                 self.changes.append(Change("project", "changed", label, "\n".join(diffs)))
         copy_rows(Project, ["plan", "direction", "number", "name", "content"], new)
         Project.objects.bulk_update(changed, ["name", "content"], batch_size=2000)
-        return dict(Project.objects.filter(plan=self.plan).values_list("number", "id"))
+        ids = {}
+        for number, project_id, direction_id in Project.objects.filter(plan=self.plan).values_list(
+            "number", "id", "direction_id"
+        ):
+            ids[number] = project_id
+            self.project_directions[project_id] = direction_id
+        return ids
 
     def _statuses(self, projects: dict[int, int], departments: dict[str, Department]) -> None:
         """Add and update the year's statuses and their department links; note
@@ -388,9 +427,11 @@ class TableWriter:
         """Project ids whose statuses get their department links written afresh."""
         wanted_departments: dict[int, list[str]] = {}
         total = len(self.table.projects)
+        records: dict[int, ProjectRecord] = {}
         for index, record in enumerate(self.table.projects, start=1):
             project_id = projects[record.number]
-            names = list(dict.fromkeys(entry.name for entry in record.departments))
+            records[project_id] = record
+            names = _department_names(record)
             wanted_departments[project_id] = names
             status = existing.get(project_id)
             if status is None:
@@ -423,7 +464,13 @@ class TableWriter:
         )
         relinked = self._relink(relink, existing, wanted_departments, departments)
         self.touched_statuses = len(new) + len(changed)
-        self.changed_status_ids = [*(status.pk for status in changed), *relinked]
+        self.written = {
+            status_id: records[project_id]
+            for status_id, project_id in [
+                *((status.pk, status.project_id) for status in changed),
+                *relinked,
+            ]
+        }
 
     def _current_statuses(self) -> tuple[dict[int, AnnualStatus], dict[int, list[str]]]:
         """The year's statuses by project id, and each one's department names in order."""
@@ -479,9 +526,9 @@ class TableWriter:
         existing: dict[int, AnnualStatus],
         wanted_departments: dict[int, list[str]],
         departments: dict[str, Department],
-    ) -> list[int]:
+    ) -> list[tuple[int, int]]:
         """Write afresh the department links of the statuses of ``relink`` (project
-        ids); return those statuses' ids."""
+        ids); return those statuses' ids, each with its project's."""
         if not relink:
             return []
         year = self.table.fiscal_year
@@ -504,7 +551,12 @@ class TableWriter:
                 for position, name in enumerate(wanted_departments[project_id], start=1)
             ),
         )
-        return [status_ids[project_id] for project_id in relink]
+        return [(status_ids[project_id], project_id) for project_id in relink]
+
+
+def _department_names(record: ProjectRecord) -> list[str]:
+    """The departments a status lists, in published order, each once."""
+    return list(dict.fromkeys(entry.name for entry in record.departments))
 
 
 ANALYSED_MODELS = (

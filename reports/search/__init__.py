@@ -2,7 +2,7 @@
 
 What the rest of the site uses, and all it uses:
 
-- ``index(statuses)`` after writing what a status's document is made of (its
+- ``index(statuses, sources=…)`` after writing what a status's document is made of (its
   texts, its project's, its departments, a correction), and
   ``remove(statuses)`` when deleting statuses: both in the caller's
   transaction;
@@ -38,6 +38,7 @@ from reports.search.engine import (
 from reports.search.engine import find as _find
 from reports.search.snippets import SearchSnippets, highlight, highlight_snippets, search_snippets
 from reports.search.text import QueryError, SearchQuery, normalise, parse_query
+from reports.search.writer import StatusSource
 
 __all__ = [
     "Conditions",
@@ -48,6 +49,7 @@ __all__ = [
     "SearchQuery",
     "SearchResults",
     "SearchSnippets",
+    "StatusSource",
     "find",
     "highlight",
     "highlight_snippets",
@@ -70,11 +72,14 @@ def _ids(statuses: Statuses) -> list[int]:
     return [s if isinstance(s, int) else s.pk for s in statuses]
 
 
-def index(statuses: Statuses) -> int:
+def index(statuses: Statuses, *, sources: Iterable[StatusSource] = ()) -> int:
     """Write the search documents of ``statuses`` and rewrite the blocks of the
     index that hold them; return how many documents were written. A status
-    without a document is added; a status since deleted is taken out."""
-    return writer.search_documents_rebuild(status_ids=_ids(statuses))
+    without a document is added; a status since deleted is taken out.
+
+    ``sources``: statuses (indexed too) as their writer has just written them,
+    with what their documents are made of, so that it is not read back."""
+    return writer.search_documents_rebuild(status_ids=_ids(statuses), sources=sources)
 
 
 def remove(statuses: Statuses) -> None:

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u2500\u2501"
 WAVES = "\u301c\uff5e\u223c"
@@ -54,15 +55,24 @@ def _segments(text: str) -> list[str]:
     segment gives what folding the whole string would."""
     segments: list[str] = []
     for char in text:
-        folded = unicodedata.normalize("NFKC", char)
-        if segments and folded and unicodedata.combining(folded[0]):
+        if segments and _combines(char):
             segments[-1] += char
         else:
             segments.append(char)
     return segments
 
 
+@cache
+def _combines(char: str) -> bool:
+    """Whether ``char`` folds to a mark that combines with the character before it.
+    Remembered: a text repeats the same few thousand characters."""
+    folded = unicodedata.normalize("NFKC", char)
+    return bool(folded) and bool(unicodedata.combining(folded[0]))
+
+
+@lru_cache(maxsize=8192)
 def _fold(segment: str) -> str:
+    """A segment folded. Remembered: most segments are one character."""
     folded = unicodedata.normalize("NFKC", segment).casefold()
     folded = unicodedata.normalize("NFKC", folded).translate(_FOLD)
     if folded.isspace():
@@ -114,7 +124,24 @@ def normalise(text: str) -> str:
     if _PLAIN.fullmatch(text):
         folded = unicodedata.normalize("NFKC", _SPACES.sub(" ", text)).casefold()
         return _long_vowels(folded.translate(_FOLD))
-    return normalise_with_map(text)[0]
+    return _fold_by_segment(text)
+
+
+def _fold_by_segment(text: str) -> str:
+    """What ``normalise_with_map`` gives as its text, without the spans."""
+    parts: list[str] = []
+    last = ""
+    for segment in _segments(text):
+        folded = _fold(segment)
+        if folded == " " and last == " ":
+            continue
+        if LONG_VOWEL in folded:
+            after_kana = _IS_KANA.fullmatch(last) is not None
+            folded = _long_vowels((last if after_kana else "") + folded)[after_kana:]
+        if folded:
+            parts.append(folded)
+            last = folded[-1]
+    return "".join(parts)
 
 
 def grams(text: str) -> list[str]:

@@ -20,7 +20,6 @@ from reports.models import (
     Correction,
     SearchBlock,
     SearchPostings,
-    StatusDepartment,
     StatusSearchDocument,
 )
 from reports.search import layout
@@ -34,99 +33,269 @@ from reports.search.layout import (
 
 
 @dataclass(frozen=True)
-class StatusTexts:
+class StatusSource:
+    """What a status's search document and its place in a block are made of:
+    its texts as published, and the block's columns (``BLOCK_COLUMNS``) but
+    the document's length. The loader hands these for the statuses it has
+    just written (``index(..., sources=…)``); the others are read here."""
+
+    status_id: int
     plan_id: int
-    texts: DocumentTexts
+    project_id: int
+    fiscal_year: int
+    project_number: int
+    goal_id: int
+    direction_id: int
+    name: str
+    content: str
+    status_text: str
+    departments: tuple[tuple[int, str], ...]
+    """Each listed department's id and name, in published order."""
 
 
-def status_document_texts(status_ids: Iterable[int]) -> dict[int, StatusTexts]:
-    """Each status's plan and texts, in three queries. A corrected text is
-    searched as published and as corrected: both readings are given."""
-    ids = list(status_ids)
-    departments: dict[int, list[str]] = {}
-    for status_id, name in (
-        StatusDepartment.objects.filter(status_id__in=ids)
-        .order_by("status_id", "position")
-        .values_list("status_id", "department__name")
-    ):
-        departments.setdefault(status_id, []).append(name)
-    rows = list(
-        AnnualStatus.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list(
-            "pk",
-            "project__plan_id",
-            "project_id",
-            "fiscal_year",
-            "project__name",
-            "project__content",
-            "status_text",
-        )
-    )
-    corrections: dict[int, list[Correction]] = {}
-    for correction in Correction.objects.filter(project_id__in={row[2] for row in rows}).order_by(
-        "pk"
-    ):
-        corrections.setdefault(correction.project_id, []).append(correction)
+_STATUS_SOURCES = """
+SELECT s.id, p.plan_id, p.id, s.fiscal_year, p.number, pd.goal_id, p.direction_id,
+       p.name, p.content, s.status_text
+FROM reports_annualstatus s
+JOIN reports_project p ON p.id = s.project_id
+JOIN reports_policydirection pd ON pd.id = p.direction_id
+WHERE s.id = ANY(%s)
+"""
 
-    def readings(text: str, field: str, fiscal_year: int, project_id: int) -> Readings:
-        if project_id not in corrections:  # most projects: no reading but the published one
-            return text
-        found = applicable(corrections[project_id], field, fiscal_year)
-        if not found:
-            return text
-        corrected = reading(text, found)
-        return (text, corrected.corrected) if corrected.is_corrected else text
+_STATUS_DEPARTMENTS = """
+SELECT sd.status_id, sd.department_id, d.name
+FROM reports_statusdepartment sd
+JOIN reports_department d ON d.id = sd.department_id
+WHERE sd.status_id = ANY(%s)
+ORDER BY sd.status_id, sd.position
+"""
 
+
+def status_sources(cursor, status_ids: list[int]) -> dict[int, StatusSource]:
+    """The sources of the statuses of ``status_ids`` that exist, in two queries
+    (each with one array parameter, however many statuses)."""
+    departments: dict[int, list[tuple[int, str]]] = {}
+    cursor.execute(_STATUS_DEPARTMENTS, [status_ids])
+    for status_id, department_id, name in cursor.fetchall():
+        departments.setdefault(status_id, []).append((department_id, name))
+    cursor.execute(_STATUS_SOURCES, [status_ids])
     return {
-        pk: StatusTexts(
-            plan_id,
-            DocumentTexts(
-                name=readings(name, Correction.Field.NAME, year, project_id),
-                content=readings(content, Correction.Field.CONTENT, year, project_id),
-                status=readings(status_text, Correction.Field.STATUS, year, project_id),
-                departments=tuple(departments.get(pk, [])),
-            ),
-        )
-        for pk, plan_id, project_id, year, name, content, status_text in rows
+        row[0]: StatusSource(*row, departments=tuple(departments.get(row[0], ())))
+        for row in cursor.fetchall()
     }
 
 
-BATCH_SIZE = 5000
-"""Statuses read and written at a time: bounds the memory of a large import."""
+class _Corrections:
+    """The corrections of each plan's projects, read once per plan: a corrected
+    text is searched as published and as corrected, both readings are given."""
+
+    def __init__(self) -> None:
+        self.by_plan: dict[int, dict[int, list[Correction]]] = {}
+
+    def texts(self, source: StatusSource) -> DocumentTexts:
+        if source.plan_id not in self.by_plan:
+            found: dict[int, list[Correction]] = {}
+            for correction in Correction.objects.filter(project__plan_id=source.plan_id).order_by(
+                "pk"
+            ):
+                found.setdefault(correction.project_id, []).append(correction)
+            self.by_plan[source.plan_id] = found
+        corrections = self.by_plan[source.plan_id].get(source.project_id)
+
+        def readings(text: str, field: str) -> Readings:
+            if corrections is None:  # most projects: no reading but the published one
+                return text
+            found = applicable(corrections, field, source.fiscal_year)
+            if not found:
+                return text
+            corrected = reading(text, found)
+            return (text, corrected.corrected) if corrected.is_corrected else text
+
+        return DocumentTexts(
+            name=readings(source.name, Correction.Field.NAME),
+            content=readings(source.content, Correction.Field.CONTENT),
+            status=readings(source.status_text, Correction.Field.STATUS),
+            departments=tuple(name for _, name in source.departments),
+        )
 
 
-def search_documents_rebuild(*, status_ids: Iterable[int]) -> int:
-    """Replace the documents of ``status_ids`` and the index blocks that hold
-    them; return how many documents were written.
+def search_documents_rebuild(
+    *, status_ids: Iterable[int], sources: Iterable[StatusSource] = ()
+) -> int:
+    """Replace the documents of ``status_ids`` (and of ``sources``) and the
+    index blocks that hold them; return how many documents were written.
 
+    ``sources`` are statuses as their writer has them in memory, so that they
+    need not be read back; every other status is read from the database.
     Runs in the caller's transaction when there is one (the loader's), and is
     atomic on its own too: a status's document and its postings are never half
     rewritten. A status keeps its position in the index; a new one is appended
-    to its plan's last block; one since deleted is taken out."""
-    ids = sorted(set(status_ids))
+    to its plan's last block; one since deleted is taken out.
+
+    The documents are written block by block, and a block whose documents are
+    all among those just written is built from them as they are in memory;
+    only a block that also holds other documents is read back."""
+    known = {source.status_id: source for source in sources}
+    ids = sorted(set(status_ids) | known.keys())
     written = 0
-    touched: set[tuple[int, int]] = set()
-    next_ordinals: dict[int, int] = {}
-    gone: set[int] = set()
     with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(ids), BATCH_SIZE):
-            written += _rewrite(
-                cursor, ids[start : start + BATCH_SIZE], next_ordinals, touched, gone
-            )
-        if gone:
-            touched |= _blocks_listing(cursor, gone)
-        if written >= BATCH_SIZE:
-            # Statistics of the tables as they now are, before the blocks are
-            # read from them: planned from those of much smaller (or empty)
-            # tables, the block's join can loop over every row for every row.
-            cursor.execute(
-                "ANALYZE reports_statussearchdocument, reports_annualstatus,"
-                " reports_project, reports_statusdepartment"
-            )
-        for plan_id, number in sorted(touched):
+        blocks, touched = _place(cursor, ids, known)
+        corrections = _Corrections()
+        analysed = False
+        for (plan_id, number), placed in sorted(blocks.items()):
+            written += len(placed)
+            if not _write_block(cursor, plan_id, number, placed, known, corrections):
+                analysed = analysed or _analyse_before_reading(cursor, len(ids))
+                search_block_rebuild(cursor, plan_id=plan_id, number=number)
+        for plan_id, number in sorted(touched - blocks.keys()):
+            analysed = analysed or _analyse_before_reading(cursor, len(ids))
             search_block_rebuild(cursor, plan_id=plan_id, number=number)
     return written
+
+
+def _analyse_before_reading(cursor, statuses: int) -> bool:
+    """Before a large rewrite reads blocks back, statistics of the tables as
+    they now are: planned from those of much smaller (or empty) tables, the
+    block's join can loop over every row for every row. Whether it analysed."""
+    if statuses < BATCH_SIZE:
+        return False
+    cursor.execute(
+        "ANALYZE reports_statussearchdocument, reports_annualstatus,"
+        " reports_project, reports_statusdepartment"
+    )
+    return True
+
+
+BATCH_SIZE = 5000
+"""A rewrite of at least this many statuses refreshes the planner's
+statistics before it reads any block back."""
+
+Placed = list[tuple[int, int, bool]]
+"""A block's statuses to write: (status id, ordinal, whether it has a document now)."""
+
+
+def _place(
+    cursor, ids: list[int], known: dict[int, StatusSource]
+) -> tuple[dict[tuple[int, int], Placed], set[tuple[int, int]]]:
+    """Where each status's document goes, by block: its present ordinal, or
+    the next free one of its plan; and the blocks that held documents of
+    statuses since deleted (their documents are deleted here)."""
+    plans = {status_id: source.plan_id for status_id, source in known.items()}
+    unknown = [status_id for status_id in ids if status_id not in known]
+    if unknown:
+        cursor.execute(
+            "SELECT s.id, p.plan_id FROM reports_annualstatus s"
+            " JOIN reports_project p ON p.id = s.project_id WHERE s.id = ANY(%s)",
+            [unknown],
+        )
+        plans.update(cursor.fetchall())
+    # The plans are locked before their documents are read: a rewrite of the
+    # same statuses committed meanwhile is seen, not written a second time.
+    next_ordinals = _next_ordinals(cursor, set(plans.values()))
+    cursor.execute(
+        "SELECT status_id, plan_id, ordinal FROM reports_statussearchdocument"
+        " WHERE status_id = ANY(%s)",
+        [ids],
+    )
+    documents = {status_id: (plan_id, ordinal) for status_id, plan_id, ordinal in cursor}
+    size = layout.BLOCK_SIZE
+    touched: set[tuple[int, int]] = set()
+    gone = [status_id for status_id in ids if status_id not in plans]
+    if gone:
+        # Deleted statuses took their documents with them; any left are taken
+        # out here, and the blocks that still list them are rewritten.
+        cursor.execute(
+            "DELETE FROM reports_statussearchdocument WHERE status_id = ANY(%s)"
+            " RETURNING plan_id, ordinal",
+            [gone],
+        )
+        touched = {(plan_id, ordinal // size) for plan_id, ordinal in cursor.fetchall()}
+        touched |= _blocks_listing(cursor, set(gone))
+    blocks: dict[tuple[int, int], Placed] = {}
+    for status_id in ids:
+        plan_id = plans.get(status_id)
+        if plan_id is None:
+            continue
+        document = documents.get(status_id)
+        if document is None:
+            ordinal = next_ordinals[plan_id]
+            next_ordinals[plan_id] += 1
+        else:
+            plan_id, ordinal = document
+        blocks.setdefault((plan_id, ordinal // size), []).append(
+            (status_id, ordinal, document is not None)
+        )
+    return blocks, touched
+
+
+def _write_block(
+    cursor,
+    plan_id: int,
+    number: int,
+    placed: Placed,
+    known: dict[int, StatusSource],
+    corrections: _Corrections,
+) -> bool:
+    """Write the documents ``placed`` in one block and, when they are all the
+    block holds, the block itself from them; whether it did the block."""
+    unknown = [status_id for status_id, _, _ in placed if status_id not in known]
+    sources = status_sources(cursor, unknown) if unknown else {}
+    rewritten = [status_id for status_id, _, present in placed if present]
+    if rewritten:
+        cursor.execute(
+            "DELETE FROM reports_statussearchdocument WHERE status_id = ANY(%s)", [rewritten]
+        )
+    first = number * layout.BLOCK_SIZE
+    statuses = np.zeros(layout.BLOCK_SIZE, dtype=STATUS_COLUMNS)
+    documents: list[IndexedDocument] = []
+    departments: list[tuple[int, int]] = []
+    rows: list[list[object]] = []
+    # Made before the COPY starts: the corrections are read on the same connection.
+    placed = sorted(placed, key=lambda entry: entry[1])
+    block_sources = [known.get(status_id) or sources[status_id] for status_id, _, _ in placed]
+    block_fields = [document_fields(corrections.texts(source)) for source in block_sources]
+    for (status_id, ordinal, _), source, fields in zip(
+        placed, block_sources, block_fields, strict=True
+    ):
+        rows.append([status_id, plan_id, ordinal, *(fields[c] for c in DOCUMENT_COLUMNS)])
+        offset = ordinal - first
+        statuses[offset] = (
+            status_id,
+            source.fiscal_year,
+            source.project_number,
+            source.goal_id,
+            source.direction_id,
+            fields["length"],
+        )
+        departments.extend((offset, department) for department, _ in source.departments)
+        documents.append(
+            IndexedDocument(
+                offset,
+                fields["text"],
+                fields["name_end"],
+                fields["content_end"],
+                fields["status_end"],
+            )
+        )
+    with cursor.cursor.copy(_copy_sql(StatusSearchDocument, DOCUMENT_COPY_COLUMNS)) as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.execute(
+        "SELECT count(*) FROM reports_statussearchdocument"
+        " WHERE plan_id = %s AND ordinal >= %s AND ordinal < %s",
+        [plan_id, first, first + layout.BLOCK_SIZE],
+    )
+    if cursor.fetchone()[0] != len(documents):
+        return False
+    _store_block(
+        cursor,
+        plan_id,
+        number,
+        statuses,
+        np.array(departments, dtype=DEPARTMENT_LINK),
+        documents,
+    )
+    return True
 
 
 def search_documents_remove(*, status_ids: Iterable[int]) -> None:
@@ -208,51 +377,20 @@ def _blocks_out_of_step(cursor) -> set[tuple[int, int]]:
     }
 
 
-def _next_ordinals(cursor, plan_ids: set[int], next_ordinals: dict[int, int]) -> None:
+def _next_ordinals(cursor, plan_ids: set[int]) -> dict[int, int]:
     """Lock the plans (two imports of one plan append one after the other) and
     read the first free position of each."""
-    new = sorted(plan_ids - next_ordinals.keys())
-    if not new:
-        return
-    cursor.execute("SELECT id FROM reports_plan WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [new])
+    plans = sorted(plan_ids)
+    if not plans:
+        return {}
+    cursor.execute("SELECT id FROM reports_plan WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [plans])
     cursor.execute(
         "SELECT plan_id, max(ordinal) FROM reports_statussearchdocument"
         " WHERE plan_id = ANY(%s) GROUP BY plan_id",
-        [new],
+        [plans],
     )
     found = dict(cursor.fetchall())
-    for plan_id in new:
-        next_ordinals[plan_id] = found[plan_id] + 1 if plan_id in found else 0
-
-
-def _rewrite(
-    cursor,
-    status_ids: list[int],
-    next_ordinals: dict[int, int],
-    touched: set[tuple[int, int]],
-    gone: set[int],
-) -> int:
-    texts = status_document_texts(status_ids)
-    gone.update(set(status_ids) - texts.keys())
-    _next_ordinals(cursor, {t.plan_id for t in texts.values()}, next_ordinals)
-    documents = StatusSearchDocument.objects.filter(status_id__in=status_ids)
-    ordinals = {}
-    for status_id, plan_id, ordinal in documents.values_list("status_id", "plan_id", "ordinal"):
-        ordinals[status_id] = ordinal
-        # Also the blocks of statuses deleted since: they no longer hold them.
-        touched.add((plan_id, ordinal // layout.BLOCK_SIZE))
-    documents.delete()
-    with cursor.cursor.copy(_copy_sql(StatusSearchDocument, DOCUMENT_COPY_COLUMNS)) as copy:
-        for pk, found in texts.items():
-            plan_id = found.plan_id
-            ordinal = ordinals.get(pk)
-            if ordinal is None:
-                ordinal = next_ordinals[plan_id]
-                next_ordinals[plan_id] += 1
-            fields = document_fields(found.texts)
-            copy.write_row([pk, plan_id, ordinal, *(fields[c] for c in DOCUMENT_COLUMNS)])
-            touched.add((plan_id, ordinal // layout.BLOCK_SIZE))
-    return len(texts)
+    return {plan_id: found[plan_id] + 1 if plan_id in found else 0 for plan_id in plans}
 
 
 DOCUMENT_COPY_COLUMNS = ("plan_id", "ordinal", *DOCUMENT_COLUMNS)
@@ -295,9 +433,8 @@ def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
     rows = cursor.fetchall()
     cursor.execute(_BLOCK_DEPARTMENTS, bounds)
     links = cursor.fetchall()
-    SearchBlock.objects.filter(plan_id=plan_id, number=number).delete()
-    SearchPostings.objects.filter(plan_id=plan_id, block=number).delete()
     if not rows:
+        _delete_block(plan_id, number)
         return
     statuses = np.zeros(layout.BLOCK_SIZE, dtype=STATUS_COLUMNS)
     for ordinal, _, _, _, _, *columns in rows:
@@ -305,6 +442,29 @@ def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
     departments = np.array(
         [(ordinal - first, department) for ordinal, department in links], dtype=DEPARTMENT_LINK
     )
+    documents = [
+        IndexedDocument(ordinal - first, text, name_end, content_end, status_end)
+        for ordinal, text, name_end, content_end, status_end, *_ in rows
+    ]
+    _store_block(cursor, plan_id, number, statuses, departments, documents)
+
+
+def _delete_block(plan_id: int, number: int) -> None:
+    SearchBlock.objects.filter(plan_id=plan_id, number=number).delete()
+    SearchPostings.objects.filter(plan_id=plan_id, block=number).delete()
+
+
+def _store_block(
+    cursor,
+    plan_id: int,
+    number: int,
+    statuses: np.ndarray,
+    departments: np.ndarray,
+    documents: list[IndexedDocument],
+) -> None:
+    """Replace a block: its columns, and the postings of ``documents`` (in
+    position order)."""
+    _delete_block(plan_id, number)
     SearchBlock.objects.create(
         plan_id=plan_id,
         number=number,
@@ -313,10 +473,7 @@ def search_block_rebuild(cursor, *, plan_id: int, number: int) -> None:
         statuses=statuses.tobytes(),
         departments=departments.tobytes(),
     )
-    postings = block_postings(
-        IndexedDocument(ordinal - first, text, name_end, content_end, status_end)
-        for ordinal, text, name_end, content_end, status_end, *_ in rows
-    )
+    postings = block_postings(documents)
     with cursor.cursor.copy(
         "COPY reports_searchpostings (plan_id, block, gram, postings) FROM STDIN (FORMAT BINARY)"
     ) as copy:
