@@ -26,6 +26,7 @@ from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
 from importers.validator import field_length_problems, plan_slug_problem, validate_against_plan
 from importers.writer import TableWriter, plan_for_import
+from reports.dataversion import data_version_publish_on_commit
 from reports.models import ImportRun
 
 Progress = Callable[[str, int, int | None], None]
@@ -286,9 +287,14 @@ def _lock_imports() -> None:
     after the other, and the second sees what the first wrote (a unique
     constraint would otherwise stop it with a raw IntegrityError). Held until
     the transaction ends. Imports are rare one-off commands, so waiting costs
-    nothing that matters, and one lock leaves no order in which two could deadlock."""
+    nothing that matters, and one lock leaves no order in which two could deadlock.
+
+    Every import takes it, so here each also publishes the data version its
+    commit makes (the database's trigger has changed it already): the next
+    request, on any worker, sees the new data."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
+    data_version_publish_on_commit()
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:

@@ -1,0 +1,191 @@
+"""Every public response computed once per data version, and told to caches so.
+
+The data changes only when an import (or a correction load, a plan's removal,
+a revert) commits; every page, download and API answer is a function of the
+data version and the URL. So:
+
+- a ``GET``/``HEAD`` answer with status 200 is kept in the shared cache under
+  (data version, URL with its parameters in order and the empty ones dropped),
+  and a second request for it runs no SQL at all;
+- a cold page is computed once: the first request takes a lock in the cache,
+  the others wait for its result (``PAGE_COMPUTE_WAIT_SECONDS`` at most);
+- every 200 carries an ``ETag`` (the version and the URL) and a
+  ``Last-Modified`` (the last write), and a conditional request that matches
+  answers 304 before anything is computed;
+- HTML is ``Cache-Control: no-store`` for browsers (a reader at risk leaves no
+  copy of what they read on the disk), while ``CDN-Cache-Control`` and
+  ``s-maxage`` let a shared cache in front serve it until the next import
+  (docs/caching.md).
+
+Sits after Django's ``CommonMiddleware``, so the host is checked before
+anything is served from the cache.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotModified,
+    QueryDict,
+)
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from dvplan.middleware import API_PREFIX, database_unavailable
+from reports.dataversion import Version, data_version_get
+
+PAGE_COMPUTE_WAIT_SECONDS = 10
+"""How long a request waits for another worker computing the same cold page,
+before computing it itself."""
+
+PAGE_COMPUTE_POLL_SECONDS = 0.02
+
+FILE_SUFFIXES = (".csv", ".xlsx", ".json")
+"""Paths of downloads: a 304 for them carries the policy of files, not of pages."""
+
+STORED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+"""What a cached answer keeps of its headers; the middleware above add the rest."""
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.body, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        return response
+
+
+def normalised_url(request: HttpRequest) -> str:
+    """Scheme, host and path, then the parameters sorted by name (each name's
+    values in their order) with the empty ones dropped: what an answer is
+    cached by, one for every spelling of the same query.
+
+    The empty parameters are dropped from the request itself, so that the view
+    answers every spelling alike (``?page=`` is the first page, not an error).
+    Their order is kept for the view: the links it writes follow the reader's
+    order, and an answer cached for another order differs only in that; hence
+    weak ETags."""
+    parameters = [
+        (name, value)
+        for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+        if value != ""
+    ]
+    request.META["QUERY_STRING"] = urlencode(parameters)
+    request.GET = QueryDict(request.META["QUERY_STRING"])
+    query = urlencode(sorted(parameters, key=lambda pair: pair[0]))
+    base = f"{request.scheme}://{request.get_host()}{request.path}"
+    return f"{base}?{query}" if query else base
+
+
+def entity_tag(version: Version, url: str) -> str:
+    return f'W/"{version.number}-{hashlib.sha256(url.encode()).hexdigest()[:24]}"'
+
+
+def page_cache_key(version: Version, url: str) -> str:
+    return f"dvplan:page:{version.number}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        try:
+            version = data_version_get()
+        except (OperationalError, InterfaceError) as error:
+            return database_unavailable(request, error)
+        url = normalised_url(request)
+        etag = entity_tag(version, url)
+        last_modified = version.changed_at.timestamp() if version.changed_at else None
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if isinstance(not_modified, HttpResponseNotModified):
+            html = not request.path.startswith(API_PREFIX) and not request.path.endswith(
+                FILE_SUFFIXES
+            )
+            return self._validated(not_modified, etag=etag, version=version, html=html)
+        if not_modified is not None:  # 412: If-Match on something else
+            return not_modified
+        if settings.PAGE_CACHE_SECONDS > 0:
+            response = self._cached_or_computed(request, page_cache_key(version, url))
+        else:
+            response = self.get_response(request)
+        if response.status_code != 200:
+            response.headers.setdefault("Cache-Control", "no-store")
+            return response
+        html = response.get("Content-Type", "").startswith("text/html")
+        return self._validated(response, etag=etag, version=version, html=html)
+
+    def _cached_or_computed(self, request: HttpRequest, key: str) -> HttpResponseBase:
+        page = cache.get(key)
+        if page is not None:
+            return page.response()
+        lock = f"{key}:computing"
+        if not cache.add(lock, 1, timeout=PAGE_COMPUTE_WAIT_SECONDS):
+            deadline = time.monotonic() + PAGE_COMPUTE_WAIT_SECONDS
+            while time.monotonic() < deadline:
+                time.sleep(PAGE_COMPUTE_POLL_SECONDS)
+                page = cache.get(key)
+                if page is not None:
+                    return page.response()
+                if cache.get(lock) is None:
+                    break  # computed, but not kept (not a 200, or too large)
+            return self.get_response(request)
+        try:
+            response = self.get_response(request)
+            if _keeps(response):
+                cache.set(
+                    key,
+                    CachedPage(
+                        status=response.status_code,
+                        headers=tuple((n, response[n]) for n in STORED_HEADERS if n in response),
+                        body=response.content,
+                    ),
+                    timeout=settings.PAGE_CACHE_SECONDS,
+                )
+        finally:
+            cache.delete(lock)
+        return response
+
+    @staticmethod
+    def _validated(
+        response: HttpResponseBase, *, etag: str, version: Version, html: bool
+    ) -> HttpResponseBase:
+        response["ETag"] = etag
+        if version.changed_at is not None:
+            response["Last-Modified"] = http_date(version.changed_at.timestamp())
+        shared = f"public, max-age={settings.CDN_MAX_AGE_SECONDS}"
+        if html:
+            response["Cache-Control"] = "no-store"
+        else:
+            response["Cache-Control"] = (
+                f"public, max-age=0, must-revalidate, s-maxage={settings.CDN_MAX_AGE_SECONDS}"
+            )
+        response["CDN-Cache-Control"] = shared
+        return response
+
+
+def _keeps(response: HttpResponseBase) -> bool:
+    """A whole 200 of a bounded size that sets no cookie and does not forbid storing."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "no-store" not in response.get("Cache-Control", "")
+        and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
+    )
