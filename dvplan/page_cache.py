@@ -112,7 +112,8 @@ class PageCacheMiddleware:
             return database_unavailable(request, error)
         url = normalised_url(request)
         etag = entity_tag(version, url)
-        last_modified = version.changed_at.timestamp() if version.changed_at else None
+        # Whole seconds, as Last-Modified and If-Modified-Since carry them.
+        last_modified = int(version.changed_at.timestamp()) if version.changed_at else None
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if isinstance(not_modified, HttpResponseNotModified):
             html = not request.path.startswith(API_PREFIX) and not request.path.endswith(
