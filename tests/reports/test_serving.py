@@ -181,9 +181,11 @@ def test_any_write_changes_the_data_version_in_its_transaction(seeded):
     assert data_version_read().number > written.number
 
 
-@pytest.mark.django_db
-def test_a_cold_page_is_computed_once_under_a_stampede(client, seeded):
-    """Six requests at once for a cold page: one renders it, the others wait for it."""
+@pytest.mark.django_db(transaction=True)
+def test_a_cold_page_is_computed_once_under_a_stampede(seeded):
+    """Six requests at once for a cold page, each on a thread (and a database
+    connection) of its own: one renders it, the others wait for it. The seed
+    is committed, so that every thread's connection sees it."""
     renders = []
 
     def count(sender, template, **kwargs):
@@ -197,7 +199,8 @@ def test_a_cold_page_is_computed_once_under_a_stampede(client, seeded):
     def reader() -> None:
         try:
             start.wait()
-            answers.append(Client().get(DEPARTMENT).content)
+            response = Client().get(DEPARTMENT)
+            answers.append((response.status_code, response.content))
         finally:
             connections.close_all()
 
@@ -211,6 +214,7 @@ def test_a_cold_page_is_computed_once_under_a_stampede(client, seeded):
         template_rendered.disconnect(count)
     assert len(answers) == 6
     assert len(set(answers)) == 1
+    assert answers[0][0] == 200
     assert len(renders) == 1
 
 
