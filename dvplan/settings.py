@@ -182,7 +182,9 @@ DATA_LICENCE = {
 # worker on the machine shares with no extra service; Redis (or any cache
 # django-environ parses) with CACHE_URL, e.g. redis://127.0.0.1:6379/0.
 CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}
-if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    # The same, without compressing each entry (dvplan/cache.py says why).
+    CACHES["default"]["BACKEND"] = "dvplan.cache.FileCache"
     # Django's default of 300 files would evict pages long before the next import.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20000)
 # How long a page (keyed by the data version) stays in the cache; an import

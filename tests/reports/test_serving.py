@@ -316,7 +316,7 @@ def test_an_import_is_seen_at_once_by_every_worker(seeded, import_seed_as, tmp_p
     request to either shows the new year."""
     shared = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "dvplan.cache.FileCache",
             "LOCATION": str(tmp_path / "cache"),
         }
     }
