@@ -19,17 +19,25 @@ data version and the URL. So:
 
 Sits after Django's ``CommonMiddleware``, so the host is checked before
 anything is served from the cache.
+
+``cached_application`` wraps the WSGI application (dvplan/wsgi.py) with the
+same rule one level up: a whole answer, headers and all, as the middleware
+stack finished it, is kept beside the page and sent again without entering
+Django at all. Only what this middleware marked as kept is; and only for a
+request that Django would not answer differently for reasons of its own (a
+host not allowed, HTTP to be redirected to HTTPS, a conditional request).
 """
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError
+from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -48,6 +56,10 @@ PAGE_COMPUTE_WAIT_SECONDS = 10
 before computing it itself."""
 
 PAGE_COMPUTE_POLL_SECONDS = 0.02
+
+KEPT = "dvplan.page_kept"
+"""Set in the WSGI environment when the answer is one the page cache keeps:
+``cached_application`` then keeps the finished answer too."""
 
 FILE_SUFFIXES = (".csv", ".xlsx", ".json")
 """Paths of downloads: a 304 for them carries the policy of files, not of pages."""
@@ -135,6 +147,7 @@ class PageCacheMiddleware:
     def _cached_or_computed(self, request: HttpRequest, key: str) -> HttpResponseBase:
         page = cache.get(key)
         if page is not None:
+            request.META[KEPT] = True
             return page.response()
         lock = f"{key}:computing"
         if not cache.add(lock, 1, timeout=PAGE_COMPUTE_WAIT_SECONDS):
@@ -143,6 +156,7 @@ class PageCacheMiddleware:
                 time.sleep(PAGE_COMPUTE_POLL_SECONDS)
                 page = cache.get(key)
                 if page is not None:
+                    request.META[KEPT] = True
                     return page.response()
                 if cache.get(lock) is None:
                     break  # computed, but not kept (not a 200, or too large)
@@ -150,6 +164,7 @@ class PageCacheMiddleware:
         try:
             response = self.get_response(request)
             if _keeps(response):
+                request.META[KEPT] = True
                 cache.set(
                     key,
                     CachedPage(
@@ -190,3 +205,94 @@ def _keeps(response: HttpResponseBase) -> bool:
         and "no-store" not in response.get("Cache-Control", "")
         and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
     )
+
+
+@dataclass(frozen=True)
+class FinishedAnswer:
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+class _EnvironRequest(HttpRequest):
+    """Just enough of a request to check the host and the scheme as Django does."""
+
+    def __init__(self, environ: dict) -> None:
+        super().__init__()
+        self.META = environ
+        self.path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+
+    def _get_scheme(self) -> str:
+        return self.META.get("wsgi.url_scheme", "http")
+
+
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_RANGE",
+)
+
+
+def finished_answer_key(environ: dict) -> str | None:
+    """Where a finished answer to this request is kept, or None when Django
+    must see the request (see ``cached_application``)."""
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
+        return None
+    path = environ.get("PATH_INFO", "")
+    if path in ("/healthz", "/readyz") or path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+        return None
+    if any(name in environ for name in CONDITIONAL_HEADERS):
+        return None
+    request = _EnvironRequest(environ)
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return None
+    try:
+        version = data_version_get()
+    except DatabaseError:
+        return None
+    url = f"{request.scheme}://{host}{environ.get('SCRIPT_NAME', '')}{path}?"
+    url += environ.get("QUERY_STRING", "")
+    return f"dvplan:answer:{version.number}:{hashlib.sha256(url.encode('latin-1')).hexdigest()}"
+
+
+def cached_application(application: Callable) -> Callable:
+    """The WSGI application, answering again from the cache what it answered
+    before for the same data version and the same URL as sent."""
+
+    def cached(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        key = finished_answer_key(environ)
+        if key is not None:
+            answer = cache.get(key)
+            if answer is not None:
+                start_response(answer.status, list(answer.headers))
+                return [answer.body]
+        sent: dict = {}
+
+        def remember(status: str, headers: list, exc_info=None):
+            sent.update(status=status, headers=headers)
+            if exc_info is None:
+                return start_response(status, headers)
+            return start_response(status, headers, exc_info)
+
+        result = application(environ, remember)
+        if key is None or not environ.get(KEPT) or not sent.get("status", "").startswith("200"):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        cache.set(
+            key,
+            FinishedAnswer(sent["status"], tuple(sent["headers"]), body),
+            timeout=settings.PAGE_CACHE_SECONDS,
+        )
+        return [body]
+
+    return cached

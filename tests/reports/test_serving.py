@@ -9,15 +9,20 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from io import BytesIO, StringIO
+from urllib.parse import unquote_to_bytes
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, connections
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection, connections
 from django.test import Client, override_settings
 from django.test.signals import template_rendered
 from django.utils.http import http_date
 from openpyxl import load_workbook
 
+from dvplan.page_cache import cached_application
 from reports.dataversion import data_version_read
 from reports.downloads import dataset_files_build
 from reports.models import Plan
@@ -374,3 +379,94 @@ def test_an_import_is_seen_at_once_by_every_worker(seeded, import_seed_as, tmp_p
             worker.terminate()
         for worker in workers:
             worker.wait(timeout=30)
+
+
+@pytest.fixture
+def wsgi():
+    """The site's WSGI application as gunicorn serves it (dvplan/wsgi.py), called
+    directly; the connection is kept open across requests, as the test client
+    keeps it, so that the test's transaction lives on."""
+    application = cached_application(WSGIHandler())
+    entered = []
+
+    def count(**kwargs) -> None:
+        entered.append(True)
+
+    def call(path: str, query: str = "", **environ: str) -> tuple[str, dict, bytes]:
+        sent = {}
+
+        def start_response(status, headers):
+            sent.update(status=status, headers=dict(headers))
+
+        body = application(
+            {
+                "REQUEST_METHOD": "GET",
+                # As a server hands it over: percent-decoded, as Latin-1.
+                "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),
+                "QUERY_STRING": query,
+                "SERVER_NAME": "127.0.0.1",
+                "SERVER_PORT": "8000",
+                "HTTP_HOST": "127.0.0.1:8000",
+                "wsgi.url_scheme": "http",
+                "wsgi.input": BytesIO(),
+                "wsgi.errors": StringIO(),
+                **environ,
+            },
+            start_response,
+        )
+        content = b"".join(body)
+        if hasattr(body, "close"):
+            body.close()
+        return sent["status"], sent["headers"], content
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    request_started.connect(count)
+    try:
+        yield call, entered
+    finally:
+        request_started.disconnect(count)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.mark.django_db
+def test_a_kept_answer_is_sent_again_without_entering_django(
+    seeded, wsgi, django_assert_num_queries
+):
+    call, entered = wsgi
+    first = call(DEPARTMENT)
+    assert first[0] == "200 OK"
+    assert (first[1]["Cache-Control"], first[1]["X-Frame-Options"]) == ("no-store", "DENY")
+    entered.clear()
+    with django_assert_num_queries(0):
+        again = call(DEPARTMENT)
+    assert again == first
+    assert entered == []
+
+
+@pytest.mark.django_db
+def test_django_answers_what_only_it_may_answer(seeded, wsgi, settings):
+    call, entered = wsgi
+    _, headers, _ = call(DEPARTMENT)
+    for environ, expected in [
+        ({"HTTP_HOST": "elsewhere.example"}, "400 Bad Request"),
+        ({"HTTP_IF_NONE_MATCH": headers["ETag"]}, "304 Not Modified"),
+        ({"REQUEST_METHOD": "POST"}, "405 Method Not Allowed"),
+    ]:
+        for _ in range(2):
+            entered.clear()
+            assert call(DEPARTMENT, **environ)[0] == expected
+            assert entered == [True]
+    # HTTP that Django would send to HTTPS (its middleware read the setting
+    # when it started, so here it answers as before, but it is asked).
+    settings.SECURE_SSL_REDIRECT = True
+    entered.clear()
+    call(DEPARTMENT)
+    assert entered == [True]
+    # A request answered other than 200 is never kept.
+    assert call("/plans/no-such-plan/")[0] == "404 Not Found"
+    entered.clear()
+    settings.SECURE_SSL_REDIRECT = False
+    assert call("/plans/no-such-plan/")[0] == "404 Not Found"
+    assert entered == [True]
