@@ -29,9 +29,11 @@ host not allowed, HTTP to be redirected to HTTPS, a conditional request).
 """
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -103,12 +105,61 @@ def normalised_url(request: HttpRequest) -> str:
     return f"{base}?{query}" if query else base
 
 
+def release_fingerprint() -> str:
+    """What the answers depend on besides the data: the code, the templates,
+    the collected static files' names and the settings that go into headers.
+    Part of every key and ETag, so that a deployment of new code or settings
+    is not answered from what the old one cached."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    sources = sorted(
+        [
+            *root.glob("templates/**/*.html"),
+            *root.glob("reports/**/*.py"),
+            *root.glob("dvplan/**/*.py"),
+            *root.glob("importers/**/*.py"),
+            *([manifest] if manifest.exists() else []),
+        ]
+    )
+    for path in sources:
+        digest.update(os.path.relpath(path, root).encode())
+        digest.update(path.read_bytes())
+    digest.update(
+        repr(
+            [
+                getattr(settings, name, None)
+                for name in (
+                    "CONTENT_SECURITY_POLICY",
+                    "SECURE_REFERRER_POLICY",
+                    "SECURE_CONTENT_TYPE_NOSNIFF",
+                    "X_FRAME_OPTIONS",
+                    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+                    "SECURE_HSTS_SECONDS",
+                    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+                    "SECURE_HSTS_PRELOAD",
+                    "CDN_MAX_AGE_SECONDS",
+                    "QUICK_EXIT_URL",
+                    "DATA_LICENCE",
+                    "EXPORT_XLSX_ROW_LIMIT",
+                )
+            ]
+        ).encode()
+    )
+    return digest.hexdigest()[:16]
+
+
+RELEASE = release_fingerprint()
+
+
 def entity_tag(version: Version, url: str) -> str:
-    return f'W/"{version.number}-{hashlib.sha256(url.encode()).hexdigest()[:24]}"'
+    digest = hashlib.sha256(f"{RELEASE}{url}".encode()).hexdigest()[:24]
+    return f'W/"{version.number}-{digest}"'
 
 
 def page_cache_key(version: Version, url: str) -> str:
-    return f"dvplan:page:{version.number}:{hashlib.sha256(url.encode()).hexdigest()}"
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"dvplan:page:{RELEASE}:{version.number}:{digest}"
 
 
 class PageCacheMiddleware:
@@ -258,7 +309,8 @@ def finished_answer_key(environ: dict) -> str | None:
         return None
     url = f"{request.scheme}://{host}{environ.get('SCRIPT_NAME', '')}{path}?"
     url += environ.get("QUERY_STRING", "")
-    return f"dvplan:answer:{version.number}:{hashlib.sha256(url.encode('latin-1')).hexdigest()}"
+    digest = hashlib.sha256(url.encode("latin-1")).hexdigest()
+    return f"dvplan:answer:{RELEASE}:{version.number}:{digest}"
 
 
 def cached_application(application: Callable) -> Callable:

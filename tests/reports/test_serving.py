@@ -22,7 +22,7 @@ from django.test.signals import template_rendered
 from django.utils.http import http_date
 from openpyxl import load_workbook
 
-from dvplan.page_cache import cached_application
+from dvplan.page_cache import cached_application, release_fingerprint
 from reports.dataversion import data_version_read
 from reports.downloads import dataset_files_build
 from reports.models import Plan
@@ -470,3 +470,18 @@ def test_django_answers_what_only_it_may_answer(seeded, wsgi, settings):
     settings.SECURE_SSL_REDIRECT = False
     assert call("/plans/no-such-plan/")[0] == "404 Not Found"
     assert entered == [True]
+
+
+def test_other_code_or_settings_have_answers_of_their_own(settings, tmp_path):
+    """A deployment is not answered from what the code before it cached: the
+    keys and ETags carry a fingerprint of the code, templates and settings."""
+    before = release_fingerprint()
+    assert release_fingerprint() == before
+    settings.CDN_MAX_AGE_SECONDS = 60
+    assert release_fingerprint() != before
+    settings.CDN_MAX_AGE_SECONDS = 86400
+    template = tmp_path / "templates" / "base.html"
+    template.parent.mkdir()
+    template.write_text("<p>another release</p>")
+    settings.BASE_DIR = tmp_path
+    assert release_fingerprint() != before
