@@ -120,6 +120,7 @@ def release_fingerprint() -> str:
             *root.glob("dvplan/**/*.py"),
             *root.glob("importers/**/*.py"),
             *([manifest] if manifest.exists() else []),
+            Path(settings.HOTLINES_FILE),  # the footer of every page
         ]
     )
     for path in sources:
