@@ -6,10 +6,16 @@ all at once, with no extra service to run. Django's own file cache compresses
 every entry with zlib; a page is written once per import and read thousands
 of times, and decompressing it took most of the time of serving it from the
 cache, so entries here are stored as they are.
+
+``add`` creates its file exclusively, so that of several processes adding the
+same key (the lock of a page being computed) one wins; Django's own checks
+for the file and then writes it, and two could both win.
 """
 
 import contextlib
+import os
 import pickle
+import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
@@ -17,6 +23,21 @@ from django.core.files import locks
 
 
 class FileCache(FileBasedCache):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        path = self._key_to_file(key, version)
+        self._createdir()
+        for _ in range(2):
+            try:
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                if not self._expired_and_removed(path):
+                    return False
+                continue
+            with os.fdopen(descriptor, "wb") as f:
+                self._write_content(f, timeout, value)
+            return True
+        return False
+
     def get(self, key, default=None, version=None):
         with (
             contextlib.suppress(FileNotFoundError),
@@ -28,6 +49,19 @@ class FileCache(FileBasedCache):
                 except (pickle.UnpicklingError, EOFError, ValueError):
                     return default  # a file of another format: computed again
         return default
+
+    def _expired_and_removed(self, path: str) -> bool:
+        try:
+            with open(path, "rb") as f:
+                expiry = pickle.load(f)
+        except FileNotFoundError:
+            return True
+        except (EOFError, pickle.UnpicklingError):
+            return False  # another process is writing it
+        if expiry is not None and expiry < time.time():
+            self._delete(path)
+            return True
+        return False
 
     def _write_content(self, file, timeout, value):
         expiry = self.get_backend_timeout(timeout)

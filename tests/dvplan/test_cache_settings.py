@@ -58,3 +58,16 @@ def test_the_file_cache_stores_entries_uncompressed_and_reads_them_back(tmp_path
     assert cache.add("page", b"other") is False
     path.write_bytes(path.read_bytes()[:40])  # cut short: computed again, not an error
     assert cache.get("page", default="missing") == "missing"
+
+
+def test_of_two_adds_of_one_key_only_the_first_wins_until_it_expires(tmp_path):
+    first, second = FileCache(str(tmp_path), {}), FileCache(str(tmp_path), {})
+    assert first.add("computing", 1, timeout=60) is True
+    assert second.add("computing", 2, timeout=60) is False
+    assert second.get("computing") == 1
+    first.set("computing", 1, timeout=-1)  # expired
+    assert second.add("computing", 2, timeout=60) is True
+    assert first.get("computing") == 2
+    [path] = tmp_path.iterdir()
+    path.write_bytes(b"")  # another process has just created it
+    assert first.add("computing", 3, timeout=60) is False
