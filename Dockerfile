@@ -28,9 +28,11 @@ STOPSIGNAL SIGQUIT
 CMD ["python", "/opt/dvplan/deploy/proxy.py", "nginx"]
 
 FROM ${BASE_IMAGE} AS app
-# gunicorn's socket lives in /run/gunicorn, a volume shared with the proxy.
+# gunicorn's socket lives in /run/gunicorn, a volume shared with the proxy;
+# /var/lib/dvplan holds the page cache and the downloads (shared with manage).
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app \
-    && install -d -o app -g app -m 0755 /run/gunicorn
+    && install -d -o app -g app -m 0755 /run/gunicorn \
+    && install -d -o app -g app -m 0755 /var/lib/dvplan
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 ENV PATH=/opt/venv/bin:$PATH \

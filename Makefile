@@ -10,7 +10,7 @@ PORT ?= 8000
 BIND_HOST ?= 127.0.0.1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run dev serve serve-proxied nginx prepare test test-deps chromium lint format lock clean bench-import bench-export bench-search bench-proxy
+.PHONY: install run dev serve serve-proxied nginx prepare test test-deps chromium lint format lock clean bench-import bench-export bench-search bench-proxy bench-serve wrk
 
 install: $(VENV)/.installed
 
@@ -95,6 +95,26 @@ bench-search: install
 # to gunicorn, for contrast), then the answers and log lines of a database outage.
 bench-proxy: install nginx
 	$(PY) benchmarks/bench_proxy.py
+
+# Pages side by side with Datasette serving the same rows and with a static body
+# of the same size under the same gunicorn settings (the ceiling), with wrk at 16
+# and 64 connections; then with 300,000 synthetic statuses. Datasette goes into
+# a virtualenv of its own under .data/, never into .venv.
+BENCH_VENV := .data/bench-venv
+bench-serve: install wrk $(BENCH_VENV)/.installed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	BENCH_DATASETTE=$(BENCH_VENV)/bin/datasette $(PY) benchmarks/bench_serve.py
+
+$(BENCH_VENV)/.installed:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet 'datasette>=0.65,<1'
+	touch $@
+
+# Debian's wrk, installed only when missing (as root, like Chromium above).
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; \
+	fi
 
 # Re-pin from the ranges in pyproject.toml: requirements.lock holds what the
 # site runs on (the image installs it alone), requirements-dev.lock the rest.

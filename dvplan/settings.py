@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dvplan.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dvplan.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -177,6 +178,33 @@ DATA_LICENCE = {
         "DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/deed.ja"
     ),
 }
+
+# The shared cache of pages and of the data version (reports/dataversion.py,
+# docs/caching.md): a directory of files by default, which every gunicorn
+# worker on the machine shares with no extra service; Redis (or any cache
+# django-environ parses) with CACHE_URL, e.g. redis://127.0.0.1:6379/0.
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    # The same, without compressing each entry (dvplan/cache.py says why).
+    CACHES["default"]["BACKEND"] = "dvplan.cache.FileCache"
+    # Django's default of 300 files would evict pages long before the next import.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20000)
+# How long a page (keyed by the data version) stays in the cache; an import
+# makes every entry unreachable at once, so this only bounds the cache's size.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
+# Responses larger than this are computed each time rather than cached.
+PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=4 * 1024 * 1024)
+# Every writer publishes the new data version when it commits; a write made by
+# hand, outside the importers, is seen after at most this long.
+DATA_VERSION_RECHECK_SECONDS = env.int("DATA_VERSION_RECHECK_SECONDS", default=30)
+# How long a shared cache (a CDN) may serve a response without asking again
+# (CDN-Cache-Control and s-maxage): purge it after each import (docs/caching.md).
+CDN_MAX_AGE_SECONDS = env.int("CDN_MAX_AGE_SECONDS", default=24 * 3600)
+# The whole-dataset downloads, written after each import commits (reports/downloads.py).
+DOWNLOADS_DIR = Path(env.str("DOWNLOADS_DIR", default=str(DATA_DIR / "downloads"))).resolve()
+# A filtered .xlsx with more rows than this is not built on request: the
+# reader is pointed at the CSV (openpyxl writes about 3,000 rows a second).
+EXPORT_XLSX_ROW_LIMIT = env.int("EXPORT_XLSX_ROW_LIMIT", default=5000)
 
 # Limits on an import file (importers/limits.py, docs/importing.md): far above a
 # real table (a year's is 60–1,000 rows, a few hundred characters a cell), so that

@@ -8,7 +8,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvplan.settings")
 # This process serves the web: it connects with DATABASE_URL's read-only role.
 os.environ["DVPLAN_SERVES_WEB"] = "1"
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Answers kept per data version are sent again without entering Django
+# (dvplan/page_cache.py); imported once Django is set up.
+from dvplan.page_cache import cached_application  # noqa: E402
+
+application = cached_application(django_application)
 
 
 def _report_search_index() -> None:

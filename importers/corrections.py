@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from reports import search
 from reports.corrections import reading
+from reports.dataversion import data_version_publish_on_commit
 from reports.models import AnnualStatus, Correction, Plan, Project
 
 KEYS = ("plan", "fiscal_year", "project", "field", "published", "corrected", "reason")
@@ -131,6 +132,7 @@ def corrections_load(*, path: Path) -> CorrectionsReport:
     rewrite the search documents of every status whose texts they touch."""
     entries = corrections_read(path)
     with transaction.atomic():
+        data_version_publish_on_commit()
         wanted = _check_against_database(path, entries)
         report = CorrectionsReport(file_name=path.name, total=len(wanted))
         existing = {_key(c): c for c in Correction.objects.select_for_update().order_by("pk")}

@@ -20,6 +20,7 @@ from importers.titles import folded, municipality_name, municipality_slug, plan_
 from importers.validator import known_departments
 from reports import search
 from reports.bulk import copy_rows
+from reports.dataversion import data_version_publish_on_commit
 from reports.models import (
     AnnualStatus,
     BasicGoal,
@@ -588,6 +589,12 @@ def lock_imports() -> None:
     after the other, and the second sees what the first wrote (a unique
     constraint would otherwise stop it with a raw IntegrityError). Held until
     the transaction ends. Imports are rare one-off commands, so waiting costs
-    nothing that matters, and one lock leaves no order in which two could deadlock."""
+    nothing that matters, and one lock leaves no order in which two could deadlock.
+
+    Every write of the importers takes it (imports, reverts, plan removals), so
+    here each also publishes the data version its commit makes (the database's
+    trigger has changed it already): the next request, on any worker, sees the
+    new data."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
+    data_version_publish_on_commit()

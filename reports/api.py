@@ -3,7 +3,8 @@ over the selectors, and the filter page's FilterSet through django-filter's
 backend, so a URL's parameters mean the same as on the pages.
 
 Lists are paginated (``page``, ``count``, ``next``, ``previous``, ``results``);
-every response carries an ETag and answers ``If-None-Match`` with 304; errors
+every response carries an ETag from the data version and answers
+``If-None-Match`` with 304 (``dvplan.page_cache``, as for every page); errors
 are ``{"error": "…"}``. JSON only: no browsable API, no users, no cookies (the
 ``REST_FRAMEWORK`` settings).
 """
@@ -11,9 +12,7 @@ are ``{"error": "…"}``. JSON only: no browsable API, no users, no cookies (the
 from typing import Any
 
 from django.http import HttpResponseBase
-from django.middleware.http import ConditionalGetMiddleware
 from django.urls import reverse
-from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -31,9 +30,6 @@ PAGE_SIZE = 100
 
 NOT_FOUND = "見つかりません / not found"
 METHOD_NOT_ALLOWED = "GET と HEAD だけが使えます / only GET and HEAD are allowed"
-
-conditional = decorator_from_middleware(ConditionalGetMiddleware)
-"""An ETag from the body's hash, and 304 when If-None-Match matches it."""
 
 
 class JsonOnly(BaseContentNegotiation):
@@ -136,7 +132,7 @@ class PlanFilterBackend(DjangoFilterBackend):
 
 
 class ReadOnlyApiView:
-    """GET and HEAD only, with ETags; JSON whatever the ``Accept`` header says; errors
+    """GET and HEAD only; JSON whatever the ``Accept`` header says; errors
     as ``{"error": "…"}``; no ``Allow`` header (DRF's default) but on a 405."""
 
     http_method_names = ["get", "head"]
@@ -145,10 +141,6 @@ class ReadOnlyApiView:
 
     def get_exception_handler(self):
         return exception_handler
-
-    @method_decorator(conditional)
-    def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(request, *args, **kwargs)
 
     @property
     def default_response_headers(self) -> dict[str, str]:

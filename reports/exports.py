@@ -247,9 +247,17 @@ def json_chunks(rows: Iterable[tuple[Any, ...]], *, licence: dict[str, str]) -> 
 
 
 def xlsx_file(rows: Iterable[tuple[Any, ...]]) -> IO[bytes]:
-    """An Excel workbook in a temporary file: the statuses (header frozen, text
-    wrapped), then a sheet describing the columns. openpyxl's write-only mode
-    keeps only the current row in memory."""
+    """``xlsx_write`` into a temporary file, at its start."""
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
+    xlsx_write(rows, output)
+    output.seek(0)
+    return output
+
+
+def xlsx_write(rows: Iterable[tuple[Any, ...]], output: IO[bytes]) -> None:
+    """An Excel workbook: the statuses (header frozen, text wrapped), then a
+    sheet describing the columns. openpyxl's write-only mode keeps only the
+    current row in memory."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
@@ -287,10 +295,7 @@ def xlsx_file(rows: Iterable[tuple[Any, ...]]) -> IO[bytes]:
     for column in EXPORT_COLUMNS:
         about.append([column.label, column.key, column.description_ja, column.description_en])
 
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
     workbook.save(output)
-    output.seek(0)
-    return output
 
 
 def content_disposition(*, filename: str, ascii_filename: str) -> str:

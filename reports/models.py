@@ -474,3 +474,28 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.field}: {self.published} → {self.corrected}"
+
+
+class DataVersion(models.Model):
+    """データの版: one row whose ``version`` changes in the same transaction as any
+    write to the public tables (a trigger on each, migration 0009), so every
+    cached page, download and ETag is keyed by what the reader would see.
+
+    Every writing statement takes a new number from a sequence, so a
+    rolled-back write never hands its number to a later one; ``changed_at`` is
+    the time of the last write (Last-Modified).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField("版")
+    changed_at = models.DateTimeField("更新")
+
+    class Meta:
+        verbose_name = "データの版"
+        verbose_name_plural = "データの版"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="data_version_one_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -13,12 +13,15 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
-from reports import exports, selectors
+from reports import downloads, exports, selectors
+from reports.dataversion import data_version_get
 from reports.filters import KEYWORD_MAX_LENGTH, canonical_filter_query
 from reports.hotlines import hotline_list
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     plans = list(selectors.plan_list())
     if len(plans) == 1:
@@ -26,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home.html", {"plans": plans})
 
 
+@require_safe
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
     goals = selectors.plan_goals_tree(plan=plan)
@@ -44,6 +48,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
     goal = selectors.goal_get(plan=plan, number=number)
@@ -58,6 +63,7 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     )
 
 
+@require_safe
 def direction_detail(request: HttpRequest, slug: str, goal: int, number: int) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
     direction = selectors.direction_get(plan=plan, goal_number=goal, number=number)
@@ -68,6 +74,7 @@ def direction_detail(request: HttpRequest, slug: str, goal: int, number: int) ->
     )
 
 
+@require_safe
 def project_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
     project = selectors.project_get(plan=plan, number=number)
@@ -83,6 +90,7 @@ def project_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     )
 
 
+@require_safe
 def fiscal_year_detail(request: HttpRequest, slug: str, fiscal_year: int) -> HttpResponse:
     """A year's table; a year of the plan's period without statuses says so (200),
     a year outside it is a 404 that says which years the plan has."""
@@ -109,6 +117,7 @@ def fiscal_year_detail(request: HttpRequest, slug: str, fiscal_year: int) -> Htt
     )
 
 
+@require_safe
 def status_search(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
     canonical = canonical_filter_query(request.GET)
@@ -149,6 +158,7 @@ def status_search(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _export_response(statuses, *, suffix: str, filename: str, ascii_filename: str):
+    """The statuses as they are read: CSV and JSON streamed, an .xlsx in a temporary file."""
     export_format = exports.EXPORT_FORMATS[suffix]
     rows = exports.status_export_rows(statuses=statuses)
     if suffix == ".xlsx":
@@ -169,6 +179,22 @@ def _export_response(statuses, *, suffix: str, filename: str, ascii_filename: st
     return response
 
 
+def _xlsx_too_large(request: HttpRequest, *, csv_url: str, row_count: int) -> HttpResponse:
+    """An .xlsx of more rows than can be written while the reader waits: the CSV instead."""
+    return render(
+        request,
+        "reports/export_too_large.html",
+        {
+            "csv_url": csv_url,
+            "excel_csv_url": csv_url.replace(".csv", "-excel.csv", 1),
+            "row_count": row_count,
+            "row_limit": settings.EXPORT_XLSX_ROW_LIMIT,
+        },
+        status=400,
+    )
+
+
+@require_safe
 def status_export(request: HttpRequest, slug: str, suffix: str) -> HttpResponse:
     """The filter page's statuses, every page of them, as a file."""
     plan = selectors.plan_get(slug=slug)
@@ -182,6 +208,14 @@ def status_export(request: HttpRequest, slug: str, suffix: str) -> HttpResponse:
         return HttpResponseBadRequest(
             "\n".join(messages) + "\n", content_type="text/plain; charset=utf-8"
         )
+    if suffix == ".xlsx":
+        row_count = filterset.qs.count()
+        if row_count > settings.EXPORT_XLSX_ROW_LIMIT:
+            query = request.GET.urlencode()
+            csv_url = reverse("reports:statuses.csv", args=[plan.slug])
+            return _xlsx_too_large(
+                request, csv_url=f"{csv_url}?{query}" if query else csv_url, row_count=row_count
+            )
     return _export_response(
         filterset.qs,
         suffix=suffix,
@@ -190,16 +224,27 @@ def status_export(request: HttpRequest, slug: str, suffix: str) -> HttpResponse:
     )
 
 
+@require_safe
 def dataset_export(request: HttpRequest, suffix: str) -> HttpResponse:
-    """Every status of every plan, as a file."""
-    return _export_response(
-        selectors.all_statuses(),
-        suffix=suffix,
-        filename="全計画_実施状況",
-        ascii_filename="all_statuses",
-    )
+    """Every status of every plan, as a file: the one written for the current
+    data version (reports/downloads.py), else read from the database."""
+    names = {"filename": "全計画_実施状況", "ascii_filename": "all_statuses"}
+    built = downloads.dataset_file(suffix=suffix, version=data_version_get().number)
+    if built is not None:
+        response = FileResponse(
+            built.path.open("rb"), content_type=exports.EXPORT_FORMATS[suffix].content_type
+        )
+        response["Content-Disposition"] = exports.content_disposition(
+            filename=names["filename"] + suffix, ascii_filename=names["ascii_filename"] + suffix
+        )
+        return response
+    statuses = selectors.all_statuses()
+    if suffix == ".xlsx" and (row_count := statuses.count()) > settings.EXPORT_XLSX_ROW_LIMIT:
+        return _xlsx_too_large(request, csv_url=reverse("reports:data.csv"), row_count=row_count)
+    return _export_response(statuses, suffix=suffix, **names)
 
 
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """The header's search box on pages outside a plan: the plan's filter page,
     for the only plan or else the first by slug, with the same query string."""
@@ -211,12 +256,14 @@ def search(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
 
+@require_safe
 def department_index(request: HttpRequest) -> HttpResponse:
     return render(
         request, "reports/department_index.html", {"departments": selectors.department_list()}
     )
 
 
+@require_safe
 def municipality_departments(request: HttpRequest, municipality: str) -> HttpResponse:
     found = selectors.municipality_get(slug=municipality)
     return render(
@@ -226,6 +273,7 @@ def municipality_departments(request: HttpRequest, municipality: str) -> HttpRes
     )
 
 
+@require_safe
 def department_by_name(request: HttpRequest, name: str) -> HttpResponse:
     """/departments/<name>/ from before departments belonged to a municipality:
     the department's page when one municipality has that name, else the
@@ -245,6 +293,7 @@ def department_by_name(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
+@require_safe
 def department_detail(request: HttpRequest, municipality: str, name: str) -> HttpResponse:
     department = selectors.department_get(municipality_slug=municipality, name=name)
     return render(
@@ -257,6 +306,7 @@ def department_detail(request: HttpRequest, municipality: str, name: str) -> Htt
     )
 
 
+@require_safe
 def help_page(request: HttpRequest) -> HttpResponse:
     """The hotlines first: national lines, then the centres of the municipalities
     whose plans the site holds (only those the data file lists)."""
@@ -269,6 +319,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/help.html", {"local_centres": local_centres})
 
 
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -280,6 +331,7 @@ def about(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def data(request: HttpRequest) -> HttpResponse:
     """The open-data page: what each field means, the licence, how to cite, the downloads."""
     plans = list(selectors.plan_list())

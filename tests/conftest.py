@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS
 from django.test.utils import override_settings, setup_databases, teardown_databases
@@ -50,6 +51,24 @@ def _plain_static_storage() -> Iterator[None]:
     collected files' manifest and fail."""
     with override_settings(**static_files_as_in_development(settings.STORAGES)):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _page_cache_in_memory(tmp_path_factory) -> Iterator[None]:
+    """The page cache in this process's memory (the live server's threads share
+    it), and the whole-dataset downloads in a directory of the test run's own."""
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        DOWNLOADS_DIR=tmp_path_factory.mktemp("downloads"),
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache() -> None:
+    """Every test starts with nothing cached: a test's rolled-back writes leave
+    pages cached under a data version that the next test's data is not."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

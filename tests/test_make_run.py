@@ -12,6 +12,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,10 +43,26 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _revalidated_and_download(port: int, etag: str) -> tuple[int, str, str]:
+    """The home page asked for again with its ETag (the status), and the whole
+    dataset's .xlsx (its Content-Type and Content-Length)."""
+    again = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"If-None-Match": etag})
+    try:
+        urllib.request.urlopen(again, timeout=5).close()
+        status = 200
+    except urllib.error.HTTPError as answer:
+        status = answer.code
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/data/statuses.xlsx", timeout=30) as xlsx:
+        body = xlsx.read()
+        assert xlsx.headers["Content-Length"] == str(len(body))
+        return status, xlsx.headers["Content-Type"], xlsx.headers["ETag"]
+
+
 def _serve_and_fetch(
     repo: Path, log: Path, started_process: Callable[[subprocess.Popen], None]
-) -> tuple[str, float]:
-    """Run `make run`, wait for the home page, stop the server; return the page."""
+) -> tuple[str, float, tuple[int, str, str]]:
+    """Run `make run`, wait for the home page, stop the server; return the page,
+    the seconds it took, and what ``_revalidated_and_download`` found."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SECRET_KEY"}}
     env.update(PORT=str(port), PYTHON=shutil.which("python3") or "python3")
@@ -66,7 +83,9 @@ def _serve_and_fetch(
             assert process.poll() is None, log.read_text()
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                    return response.read().decode(), time.monotonic() - started
+                    page, etag = response.read().decode(), response.headers["ETag"]
+                    served_after = time.monotonic() - started
+                return page, served_after, _revalidated_and_download(port, etag)
             except OSError:
                 time.sleep(0.5)
         raise AssertionError("the site did not answer within 10 minutes\n" + log.read_text())
@@ -101,16 +120,21 @@ class TwoRuns:
     stopped_after_second: bool
     log: str
     """Both runs' output."""
+    revalidated_and_download: tuple[int, str, str]
+    """The first run's answer to the home page's ETag, and the whole dataset's
+    .xlsx: its content type and ETag."""
 
 
 def make_run_twice(directory: Path, started_process: Callable[[subprocess.Popen], None]) -> TwoRuns:
     repo = _clean_copy(directory / "repo")
     log = directory / "make-run.log"
     pid_file = repo / ".data" / "postgres" / "postmaster.pid"
-    first, _ = _serve_and_fetch(repo, log, started_process)
+    first, _, cached = _serve_and_fetch(repo, log, started_process)
     stopped_after_first = not pid_file.exists()
-    second, _ = _serve_and_fetch(repo, log, started_process)
-    runs = TwoRuns(first, stopped_after_first, second, not pid_file.exists(), log.read_text())
+    second, _, _ = _serve_and_fetch(repo, log, started_process)
+    runs = TwoRuns(
+        first, stopped_after_first, second, not pid_file.exists(), log.read_text(), cached
+    )
     # Half a gigabyte, mostly the virtualenv: the next test run would spend
     # its first seconds deleting it. Kept when a run failed, to look into.
     shutil.rmtree(repo)
@@ -159,6 +183,13 @@ def test_make_run_from_a_clean_copy_serves_the_plan_and_stops_cleanly(make_run_i
     assert "基本目標 5・施策の方向 15・事業 57" in runs.first
     assert runs.first.count('href="/plans/saitama-dv-2/projects/') == 57
     assert runs.stopped_after_first, runs.log
+    # Served from the data version: a 304 for the page's own ETag, and the
+    # .xlsx written by load_fixtures, sent as a file.
+    status, content_type, etag = runs.revalidated_and_download
+    assert status == 304
+    assert content_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert etag.startswith('W/"')
+    assert "ダウンロード用ファイルを作成しました" in runs.log
 
     assert runs.second == runs.first
     assert "saitama_dv2_H29_status.txt: 変更はありません" in runs.log

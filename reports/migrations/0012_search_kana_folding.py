@@ -14,7 +14,7 @@ def rebuild_search_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0008_municipality"),
+        ("reports", "0009_data_version"),
     ]
 
     operations = [

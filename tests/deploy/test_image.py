@@ -169,6 +169,12 @@ def test_compose_runs_the_stack_and_a_one_off_manage_job():
     assert "ports" not in services["app"]
     assert "gunicorn-socket:/run/gunicorn" in services["app"]["volumes"]
     assert "gunicorn-socket:/run/gunicorn" in services["proxy"]["volumes"]
+    # The site and the one-off job share the page cache and the downloads.
+    for service in ("app", "manage"):
+        assert "site-data:/var/lib/dvplan" in services[service]["volumes"]
+        environment = services[service]["environment"]
+        assert environment["CACHE_URL"] == "${CACHE_URL:-filecache:///var/lib/dvplan/cache}"
+        assert environment["DOWNLOADS_DIR"] == "/var/lib/dvplan/downloads"
     # The database gets the same roles file as the embedded server.
     assert "./deploy/roles.sql:/opt/dvplan/roles.sql:ro" in services["db"]["volumes"]
 

@@ -9,6 +9,8 @@ from django.db import transaction
 from importers.corrections import CorrectionsError, corrections_load
 from importers.titles import municipality_slug
 from reports import search
+from reports.dataversion import data_version_publish_on_commit
+from reports.downloads import dataset_files_build
 from reports.models import Municipality, Plan
 
 
@@ -36,6 +38,7 @@ class Command(BaseCommand):
         # One transaction: a corrections file that does not fit the imported
         # tables leaves the database as it was.
         with transaction.atomic():
+            data_version_publish_on_commit()
             municipalities = {
                 entry["name"]: Municipality.objects.update_or_create(
                     name=entry["name"],
@@ -87,3 +90,12 @@ class Command(BaseCommand):
             f"（追加 {report.added}、変更 {report.changed}、削除 {report.removed}、"
             f"変更なし {report.unchanged}）、検索用の文書 {report.rebuilt_documents} 件を更新"
         )
+        # Already written when an import ran above; else (nothing to import)
+        # written here, so that a fresh clone serves its downloads as files.
+        # After the commit, when run inside a transaction (as the tests do).
+        transaction.on_commit(self._build_downloads)
+
+    def _build_downloads(self) -> None:
+        version = dataset_files_build()
+        if version is not None:
+            self.stdout.write(f"ダウンロード用ファイルを作成しました（データの版 {version}）")

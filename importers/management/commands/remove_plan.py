@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from importers.undo import UndoRefused, plan_counts, plan_remove
+from reports.downloads import dataset_files_build_on_commit
 
 
 class Command(BaseCommand):
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             removed = plan_remove(slug=slug)
         except UndoRefused as refused:
             raise CommandError(str(refused)) from None
+        # The whole-dataset downloads follow the data.
+        dataset_files_build_on_commit(self.stdout.write)
         for name in removed.removed_departments:
             self.stdout.write(f"担当課を削除: {name}")
         self.stdout.write(

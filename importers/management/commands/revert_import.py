@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from importers.undo import UndoRefused, import_run_revert
+from reports.downloads import dataset_files_build_on_commit
 
 _KINDS = (
     ("plan", "計画"),
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             reverted = import_run_revert(run_id=int(options["run_id"]))
         except UndoRefused as refused:
             raise CommandError(str(refused)) from None
+        # The whole-dataset downloads follow the data.
+        dataset_files_build_on_commit(self.stdout.write)
         for name in reverted.removed_departments:
             self.stdout.write(f"担当課を削除: {name}")
         run = reverted.run

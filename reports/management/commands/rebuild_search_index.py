@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from reports import search
+from reports.dataversion import data_version_publish
 
 
 class Command(BaseCommand):
@@ -15,4 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         written = search.rebuild() if options["all"] else search.repair()
+        # Committed (the command runs outside a transaction): pages see it next.
+        data_version_publish()
         self.stdout.write(f"検索索引: {written} 件の文書を書きました / {written} documents written")
