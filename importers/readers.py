@@ -28,7 +28,7 @@ from importers.limits import (
     file_too_large,
     sheet_too_large,
 )
-from importers.problems import ImportProblems, Place, error
+from importers.problems import ImportProblems, Place, Problem, error
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -46,6 +46,15 @@ class SourceRow:
     """1-based line or row number in the source."""
     cells: tuple[str, ...]
     """Cell text as published; a cell's column is its index (0 = A)."""
+    part: int | None = None
+    """The table the row belongs to, when that is not told by its sheet: a PDF's
+    rows are placed by page (their sheet is ``page N``), but a table runs on
+    over many pages."""
+
+    @property
+    def table(self) -> object:
+        """What the normaliser reads as one table, with its own header."""
+        return self.sheet if self.part is None else self.part
 
     def is_blank(self) -> bool:
         return not any(cell.strip() for cell in self.cells)
@@ -79,6 +88,8 @@ def read_table(
     budget = RowBudget(path.name, limits)
     if not data.strip():
         raise ImportProblems([error(place, "ファイルが空です", "the file is empty")])
+    if data.lstrip()[:5] == b"%PDF-":
+        return _read_pdf(path, data, progress, budget)
     not_a_table = _not_a_table(data)
     if not_a_table is not None:
         ja, en = not_a_table
@@ -120,12 +131,6 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _not_a_table(data: bytes) -> tuple[str, str] | None:
-    head = data.lstrip()[:8]
-    if head.startswith(b"%PDF"):
-        return (
-            "PDF ファイルです。表の文字を取り出して（タブ区切りテキスト）、または Excel・CSV で取り込んでください",
-            "this is a PDF; extract its table as tab-separated text, or use Excel or CSV",
-        )
     if data.startswith(_OLE2_MAGIC):
         return (
             "古い Excel 形式（.xls）です。Excel で .xlsx として保存し直してください",
@@ -247,6 +252,48 @@ def _counted(
         yield row
     if progress is not None:
         progress(count)
+
+
+# --- PDF --------------------------------------------------------------------
+
+
+def _read_pdf(path: Path, data: bytes, progress: Progress | None, budget: RowBudget) -> SourceTable:
+    """A PDF's tables (``importers.pdf``), each row placed as ``page N`` and its
+    row on that page. A PDF with pages that have no text layer is refused here:
+    the loader reads such a file through OCR first (``importers.ocr``)."""
+    from importers.pdf import page_label, read_pdf, scanned_pages
+
+    place = Place(path.name)
+    scanned = scanned_pages(data)
+    if scanned:
+        raise ImportProblems([_scanned_problem(place, scanned)])
+    rows = [
+        SourceRow(page_label(row.page), row.number, row.cells, row.part)
+        for row in read_pdf(path.name, data, progress)
+    ]
+    for row in rows:
+        budget.take(row.sheet, row.number, row.cells)
+    if not rows:
+        raise ImportProblems(
+            [
+                error(
+                    place, "PDF に表も文字も見つかりません", "no table and no text found in the PDF"
+                )
+            ]
+        )
+    pages = tuple(dict.fromkeys(row.sheet for row in rows))
+    return SourceTable(path.name, "pdf", rows, pages)
+
+
+def _scanned_problem(place: Place, pages: list[int]) -> Problem:
+    shown = "、".join(map(str, pages[:20])) + ("…" if len(pages) > 20 else "")
+    return error(
+        place,
+        f"文字の情報がないページ（画像）があります: {shown} ページ。"
+        "OCR で読み取るには ocrmypdf と tesseract-ocr-jpn をインストールしてください",
+        f"pages without a text layer (images): {shown}; to read them through OCR, "
+        "install the Debian packages ocrmypdf and tesseract-ocr-jpn",
+    )
 
 
 # --- Excel ------------------------------------------------------------------

@@ -1,0 +1,788 @@
+"""The PDF reader: a city's printed table back into rows of cells. Pure: no database.
+
+A city's status table is usually a workbook printed to PDF: one ruled table
+over many pages, the header repeated at the top of each, goal and direction
+cells merged down their blocks. pdfplumber gives the characters with their
+positions and the ruling lines; this module turns them into the ``SourceRow``s
+the other readers produce, so the normaliser sees a PDF as it sees a sheet:
+
+- **Grid.** A page's ruled table is cut into row bands and columns at every
+  ruling edge of its cells. A cell spanning several bands is a vertically merged
+  cell: its text is carried down every band it covers, as the workbook reader
+  carries a merged cell down its rows. Space inside the table that no closed
+  cell covers is a merged cell cut by the page break (printers leave its bottom
+  rule off): it continues in the same column at the top of the next page, and
+  the two parts are one cell, whose label may be drawn in either.
+- **Rows across pages.** A row split by a page break (its cells continue under
+  the repeated header) is joined back: the first row of a continued table whose
+  always-filled column is empty belongs to the row above it.
+- **Lines in a cell.** A line that the layout wrapped is joined to the next
+  (Japanese without a space, Latin words with one); a line the author ended
+  keeps its line break. The two are told apart by room: a wrapped line ends
+  where the next line's first word would not have fitted beside it, while a
+  typed break leaves room for it.
+- **Text around tables.** Lines outside the tables become one-cell rows: the
+  title and the plan's aim above the first table, a goal's heading above its
+  own table, footnotes. Lines repeated on most pages (running heads, page
+  numbers) are left out.
+- **Tables without rules.** A page with text but no ruled table is read by the
+  text's positions: columns are the white gutters under the header, and a row
+  starts where the densest column starts a new paragraph.
+
+Each row is placed as ``page N`` (the sheet of a place) and its row on that page.
+A page with no text layer (a scan) is reported by ``scanned_pages``; the loader
+decides whether to read it through OCR.
+"""
+
+import io
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from importers.columns import is_header, match_header
+from importers.problems import ImportProblems, Place, error
+
+PAGE_PREFIX = "page "
+"""A PDF row's sheet is ``page N``: places read ``file:page N:row:column``."""
+
+
+def page_label(number: int) -> str:
+    return f"{PAGE_PREFIX}{number}"
+
+
+def page_of(sheet: str | None) -> int | None:
+    """The page number of a place's sheet, when the place is in a PDF."""
+    if sheet is None or not sheet.startswith(PAGE_PREFIX):
+        return None
+    number = sheet[len(PAGE_PREFIX) :]
+    return int(number) if number.isdigit() else None
+
+
+@dataclass(frozen=True)
+class PdfRow:
+    page: int
+    number: int
+    """1-based row on its page."""
+    cells: tuple[str, ...]
+    part: int
+    """Which table of the file the row belongs to (a table may run over many pages)."""
+    margin: str | None = None
+    """For a line in a page's margin, its text folded: a running head or page
+    number is left out once every page has been seen."""
+
+
+# --- characters and lines --------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    chars: list[dict]
+    top: float
+    size: float
+
+    @property
+    def x0(self) -> float:
+        return self.chars[0]["x0"]
+
+    @property
+    def x1(self) -> float:
+        return self.chars[-1]["x1"]
+
+    def text(self) -> str:
+        """The line's characters, with a space where the PDF leaves a gap between
+        words without drawing one (Latin words)."""
+        out: list[str] = []
+        previous = None
+        for char in self.chars:
+            if (
+                previous is not None
+                and char["text"] != " "
+                and previous["text"] != " "
+                and char["x0"] - previous["x1"] > 0.25 * self.size
+            ):
+                out.append(" " if char["x0"] - previous["x1"] < 0.8 * self.size else "\u3000")
+            out.append(char["text"])
+            previous = char
+        return "".join(out).strip(" ")
+
+
+def _lines(chars: Sequence[dict]) -> list[_Line]:
+    """Characters grouped into lines, top to bottom, each left to right."""
+    lines: list[_Line] = []
+    for char in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
+        size = char["size"] or (char["bottom"] - char["top"])
+        for line in reversed(lines[-3:]):
+            if abs(char["top"] - line.top) < 0.5 * max(size, line.size):
+                line.chars.append(char)
+                break
+        else:
+            lines.append(_Line([char], char["top"], size))
+    for line in lines:
+        line.chars.sort(key=lambda c: c["x0"])
+    lines.sort(key=lambda line: line.top)
+    return lines
+
+
+_NO_LINE_START = set(
+    "、。，．,.)）］」』】〕〉》ー～ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・：；:;!?！？%％"
+)
+"""Characters a Japanese line may not start with: the layout moves the character
+before them down with them, so the line above ends a character early."""
+_NO_LINE_END = set("(（［「『【〔〈《")
+
+
+def _first_unit_width(line: _Line) -> float:
+    """The width the next line's start needs: the characters the layout cannot
+    part, its first character with the Latin letters, digits and marks stuck to
+    it (``オ/DVD``) and the characters that may not start a line (``す。``)."""
+    chars = line.chars
+    end = 1
+    while end < len(chars) and (
+        chars[end]["text"] in _NO_LINE_START
+        or (
+            (
+                chars[end]["text"].isascii()
+                and chars[end]["text"].strip()
+                and _is_latin(chars[end - 1]["text"])
+            )
+            or chars[end]["text"] in "/-."
+        )
+    ):
+        end += 1
+    return chars[end - 1]["x1"] - chars[0]["x0"]
+
+
+def _is_latin(text: str) -> bool:
+    return text.isascii() and (text.isalnum() or text in "-'&/.,")
+
+
+def cell_text(chars: Sequence[dict], left: float, right: float) -> str:
+    """A cell's text from its characters and the cell's edges.
+
+    Lines the layout wrapped are joined: a line is wrapped when the next line's
+    first word (with the characters that may not start a line) would not have
+    fitted in the room left at its end. The room is measured to the cell's
+    right edge less its padding, taken to equal the left padding of its
+    leftmost line. Otherwise the author broke the line, and the break is kept.
+    """
+    lines = _lines(chars)
+    if not lines:
+        return ""
+    padding = max(0.0, min(line.x0 for line in lines) - left)
+    limit = right - padding
+    out = lines[0].text()
+    for line, following in itertools.pairwise(lines):
+        room = limit - line.x1
+        # A line ending in an opening bracket is never the author's: the layout
+        # would have moved the bracket down.
+        wrapped = (
+            room < _first_unit_width(following) + 0.5 or line.chars[-1]["text"] in _NO_LINE_END
+        )
+        text = following.text()
+        if not wrapped:
+            out += "\n" + text
+        elif line.chars[-1]["text"] == " " or (
+            _is_latin(line.chars[-1]["text"]) and _is_latin(following.chars[0]["text"])
+        ):
+            # The layout broke the line at a space it drew at the line's end,
+            # or between Latin words whose space it left out.
+            out += " " + text
+        else:
+            out += text
+    return out
+
+
+def _inside(chars: Sequence[dict], x0: float, top: float, x1: float, bottom: float) -> list[dict]:
+    return [
+        c
+        for c in chars
+        if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom
+    ]
+
+
+# --- ruled tables -------------------------------------------------------------------
+
+
+@dataclass
+class _Region:
+    """A cell of a page's grid: bands ``row0``–``row1`` (exclusive) of column ``col``."""
+
+    col: int
+    row0: int
+    row1: int
+    text: str
+    closed: bool
+    """False for space no closed cell covers: a merged cell cut by the page's end."""
+    span: int = 1
+    """How many columns it covers."""
+
+
+@dataclass
+class _Grid:
+    page: int
+    top: float
+    bottom: float
+    xs: list[float]
+    ys: list[float]
+    regions: list[_Region]
+
+    @property
+    def columns(self) -> int:
+        return len(self.xs) - 1
+
+    @property
+    def bands(self) -> int:
+        return len(self.ys) - 1
+
+
+def _snap(values: Sequence[float], tolerance: float = 2.0) -> list[float]:
+    snapped: list[float] = []
+    for value in sorted(values):
+        if not snapped or value - snapped[-1] > tolerance:
+            snapped.append(value)
+    return snapped
+
+
+def _index(edges: Sequence[float], value: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+
+
+def _grid(page_number: int, table, chars: Sequence[dict]) -> _Grid:
+    """A ruled table's cells on a row-band × column grid, with their texts."""
+    cells = table.cells
+    xs = _snap([c[0] for c in cells] + [c[2] for c in cells])
+    ys = _snap([c[1] for c in cells] + [c[3] for c in cells] + [table.bbox[3]])
+    covered = [[False] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    regions: list[_Region] = []
+    for x0, top, x1, bottom in cells:
+        col0, col1 = _index(xs, x0), _index(xs, x1)
+        row0, row1 = _index(ys, top), _index(ys, bottom)
+        if col1 <= col0 or row1 <= row0:
+            continue
+        for row in range(row0, row1):
+            for col in range(col0, col1):
+                covered[row][col] = True
+        text = cell_text(_inside(chars, x0, top, x1, bottom), x0, x1)
+        regions.append(_Region(col0, row0, row1, text, True, col1 - col0))
+    # Space that no closed cell covers, column by column.
+    for col in range(len(xs) - 1):
+        row = 0
+        while row < len(ys) - 1:
+            if covered[row][col]:
+                row += 1
+                continue
+            start = row
+            while row < len(ys) - 1 and not covered[row][col]:
+                row += 1
+            x0, x1 = xs[col], xs[col + 1]
+            inside = _inside(chars, x0, ys[start], x1, ys[row])
+            regions.append(_Region(col, start, row, cell_text(inside, x0, x1), False))
+    return _Grid(page_number, ys[0], ys[-1], xs, ys, regions)
+
+
+def _open_below(grid: _Grid) -> list[tuple[float, float]]:
+    """The columns in which a merged cell is cut by the end of the page."""
+    return [
+        (grid.xs[region.col], grid.xs[region.col + 1])
+        for region in grid.regions
+        if not region.closed and region.row1 == grid.bands
+    ]
+
+
+def _unclipped(
+    chars: list[dict], grids: list[_Grid], open_above: list[tuple[float, float]]
+) -> list[dict]:
+    """Characters outside the tables less those a printer clipped away: a merged
+    cell cut by a page break is drawn whole on both pages (its label centred in
+    the whole cell) and clipped to the part on each page, but the characters
+    outside the part stay in the file, below the table on the first page and
+    above it on the next."""
+    if not grids:
+        return chars
+    below = [(x0, x1, grid.bottom) for grid in grids for x0, x1 in _open_below(grid)]
+    top = grids[0].top
+
+    def clipped(char: dict) -> bool:
+        x = (char["x0"] + char["x1"]) / 2
+        y = (char["top"] + char["bottom"]) / 2
+        return any(x0 <= x < x1 and y > bottom for x0, x1, bottom in below) or any(
+            x0 <= x < x1 and y < top for x0, x1 in open_above
+        )
+
+    return [char for char in chars if not clipped(char)]
+
+
+def _band_cells(grid: _Grid) -> list[list[str]]:
+    """Each band's cells: a cell's text in its first column, carried down every
+    band it covers (a vertically merged cell), as the workbook reader does."""
+    rows = [[""] * grid.columns for _ in range(grid.bands)]
+    for region in grid.regions:
+        for band in range(region.row0, region.row1):
+            rows[band][region.col] = region.text
+    return rows
+
+
+# --- reading a document ------------------------------------------------------------
+
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class _Part:
+    """One table of the file and the lines around it, as a sheet is to a workbook."""
+
+    number: int
+    header: tuple[str, ...] | None = None
+    columns: int = 0
+    last_grid: _Grid | None = None
+    last_cells: list[list[str]] | None = None
+    last_positions: list[int] = field(default_factory=list)
+    """Where the rows of ``last_cells`` are in the reader's rows."""
+
+
+@dataclass
+class _PageItem:
+    top: float
+    rows: list[list[str]]
+    grid: _Grid | None = None
+    margin: str | None = None
+
+
+@dataclass
+class _Reader:
+    file_name: str
+    rows: list[PdfRow] = field(default_factory=list)
+    parts: list[_Part] = field(default_factory=list)
+    pending_text: list[tuple[int, list[str]]] = field(default_factory=list)
+    """Lines read since the last table, with their page: they belong to the next table."""
+    margin_texts: dict[int, list[str]] = field(default_factory=dict)
+    open_above: list[tuple[float, float]] = field(default_factory=list)
+    """The columns (left, right) in which the last table of the page before ended
+    in a merged cell cut by the page break."""
+
+
+def scanned_pages(data: bytes) -> list[int]:
+    """The pages (from 1) with no text layer: a scan, or a picture of a table."""
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            if not page.chars:
+                found.append(number)
+            page.close()
+    return found
+
+
+def read_pdf(file_name: str, data: bytes, progress: Progress | None = None) -> list[PdfRow]:
+    """Every row of every table of a PDF with a text layer, with its page and row."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PdfminerException, PDFSyntaxError) as exc:
+        raise _broken(file_name) from exc
+    reader = _Reader(file_name)
+    try:
+        for number, page in enumerate(pdf.pages, start=1):
+            _read_page(reader, number, page)
+            page.close()  # each page's objects are freed as soon as it is read
+            if progress is not None:
+                progress(len(reader.rows))
+        _flush_text(reader)
+        pages = len(pdf.pages)
+    except PdfminerException as exc:
+        raise _broken(file_name) from exc
+    finally:
+        pdf.close()
+    return _without_furniture(reader, pages)
+
+
+def _broken(file_name: str) -> ImportProblems:
+    return ImportProblems(
+        [
+            error(
+                Place(file_name),
+                "PDF ファイルが壊れているか、途中で切れています。元のファイルをもう一度保存してください",
+                "the PDF is damaged or cut short; save the original again",
+            )
+        ]
+    )
+
+
+_DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(
+    r"^[-‐−–—―ー#/()（）.．:：pPページ頁第\s]*#[-‐−–—―ー#/()（）.．pPページ頁\s]*$"
+)
+_MARGIN = 0.1
+"""Lines in the top or bottom tenth of a page, outside the tables, may be a
+running head or a page number."""
+
+
+def _folded(text: str) -> str:
+    return _DIGITS.sub("#", unicodedata.normalize("NFKC", text).replace(" ", ""))
+
+
+def _without_furniture(reader: _Reader, pages: int) -> list[PdfRow]:
+    """The rows less the lines in the pages' margins that repeat on most pages (a
+    running head, a page number with its digits folded) or read as a page
+    number, renumbered on each page."""
+    seen: Counter[str] = Counter()
+    for texts in reader.margin_texts.values():
+        seen.update(set(texts))
+    repeated = {text for text, count in seen.items() if count >= max(2, pages // 2)}
+    rows: list[PdfRow] = []
+    numbers: Counter[int] = Counter()
+    for row in reader.rows:
+        if row.margin is not None and (row.margin in repeated or _PAGE_NUMBER.match(row.margin)):
+            continue
+        numbers[row.page] += 1
+        rows.append(PdfRow(row.page, numbers[row.page], row.cells, row.part))
+
+    return rows
+
+
+def _read_page(reader: _Reader, number: int, page) -> None:
+    # Text drawn outside the page is clipped, not shown: a merged cell cut by a
+    # page break is drawn whole on both pages, its label off the edge of one.
+    x0, top, x1, bottom = page.bbox
+    chars = [
+        c
+        for c in page.chars
+        if (c["text"].strip() or c["text"] == " ")
+        and x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+        and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+    ]
+    tables = [
+        t
+        for t in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+        if len(t.cells) >= 4
+    ]
+    items: list[_PageItem] = []
+    inside = []
+    for table in tables:
+        x0, top, x1, bottom = table.bbox
+        grid = _grid(number, table, chars)
+        items.append(_PageItem(top, _band_cells(grid), grid))
+        inside.append((x0 - 1, top - 1, x1 + 1, bottom + 1))
+    outside = [
+        c
+        for c in chars
+        if not any(
+            b[0] <= (c["x0"] + c["x1"]) / 2 <= b[2] and b[1] <= (c["top"] + c["bottom"]) / 2 <= b[3]
+            for b in inside
+        )
+    ]
+    grids = [item.grid for item in items if item.grid is not None]
+    outside = _unclipped(outside, grids, reader.open_above)
+    reader.open_above = _open_below(grids[-1]) if grids else []
+    lines = _lines(outside)
+    margin_lines = [
+        line
+        for line in lines
+        if line.top < _MARGIN * page.height or line.top + line.size > (1 - _MARGIN) * page.height
+    ]
+    lines = [line for line in lines if line not in margin_lines]
+    if not tables and lines:
+        unruled = _unruled_table(lines)
+        if unruled is not None:
+            above, table_top, rows, below = unruled
+            items.append(_PageItem(table_top, rows))
+            lines = above + below
+    for line in lines:
+        items.append(_PageItem(line.top, [[line.text()]]))
+    for line in margin_lines:
+        items.append(_PageItem(line.top, [[line.text()]], margin=_folded(line.text())))
+    items.sort(key=lambda item: item.top)
+    reader.margin_texts[number] = [item.margin for item in items if item.margin is not None]
+    for item in items:
+        if item.margin is not None:
+            part = reader.parts[-1].number if reader.parts else 0
+            reader.rows.append(PdfRow(number, 0, tuple(item.rows[0]), part, item.margin))
+        elif item.grid is None and not _is_table_rows(item):
+            reader.pending_text.append((number, item.rows[0]))
+        else:
+            _add_table(reader, number, item)
+
+
+def _is_table_rows(item: _PageItem) -> bool:
+    return len(item.rows) > 1 or len(item.rows[0]) > 1
+
+
+def _flush_text(reader: _Reader, part: _Part | None = None) -> None:
+    """Lines read since the last table: the lead of the table that follows them
+    (``part``), or footnotes of the table before them when none follows."""
+    if not reader.pending_text:
+        return
+    if part is None:
+        part = reader.parts[-1] if reader.parts else _new_part(reader)
+    for page, cells in reader.pending_text:
+        reader.rows.append(PdfRow(page, 0, tuple(cells), part.number))
+    reader.pending_text.clear()
+
+
+def _new_part(reader: _Reader) -> _Part:
+    part = _Part(len(reader.parts))
+    reader.parts.append(part)
+    return part
+
+
+def _add_table(reader: _Reader, page: int, item: _PageItem) -> None:
+    """A table's rows on one page: a new part, or the continuation of the last one."""
+    cells = item.rows
+    first = tuple(cell.strip() for cell in cells[0])
+    previous = reader.parts[-1] if reader.parts else None
+    header_again = (
+        previous is not None
+        and previous.header is not None
+        and _repeats_header(previous.header, first)
+    )
+    if header_again:
+        assert previous is not None and previous.header is not None
+        # Clipped characters of a merged cell cut by the page break may be
+        # drawn over the repeated header: it is the header seen before.
+        cells[0] = list(previous.header)
+        first = previous.header
+    continues = (
+        previous is not None
+        and previous.columns == len(cells[0])
+        and not reader.pending_text
+        and (header_again or not is_header(match_header(first)))
+    )
+    if continues:
+        assert previous is not None
+        part = previous
+        body_start = 1 if header_again else 0
+        if item.grid is not None and part.last_grid is not None and part.last_cells is not None:
+            _continue_merges(part.last_grid, part.last_cells, item.grid, cells, body_start)
+            for position, band in zip(part.last_positions, part.last_cells, strict=True):
+                row = reader.rows[position]
+                reader.rows[position] = PdfRow(row.page, row.number, tuple(band), row.part)
+            if _split_row(part.last_cells, cells, body_start):
+                _join_split_row(reader, part, cells, body_start)
+                cells = cells[:body_start] + cells[body_start + 1 :]
+    else:
+        part = _new_part(reader)
+        part.header = first if is_header(match_header(first)) else None
+        part.columns = len(cells[0])
+        _flush_text(reader, part)
+    if item.grid is not None:
+        part.last_grid, part.last_cells = item.grid, cells
+        part.last_positions = list(range(len(reader.rows), len(reader.rows) + len(cells)))
+    for row in cells:
+        reader.rows.append(PdfRow(page, 0, tuple(row), part.number))
+
+
+def _repeats_header(header: tuple[str, ...], cells: tuple[str, ...]) -> bool:
+    """Whether a table's first row is the header again: each cell holds the
+    header's text, perhaps with clipped characters drawn over it."""
+    return len(header) == len(cells) and all(
+        _subsequence(known, cell) for known, cell in zip(header, cells, strict=True)
+    )
+
+
+def _subsequence(short: str, long: str) -> bool:
+    rest = iter(long)
+    return all(char in rest for char in short) and len(long) <= 2 * len(short) + 8
+
+
+def _continue_merges(
+    above: _Grid,
+    above_cells: list[list[str]],
+    below: _Grid,
+    below_cells: list[list[str]],
+    start: int,
+) -> None:
+    """A merged cell cut by the page break goes on at the top of the next page:
+    its parts are one cell, whose label may be drawn in either. The text is
+    carried into both parts' bands (the lists are changed in place)."""
+    for region in above.regions:
+        if region.closed or region.row1 != above.bands:
+            continue
+        following = next(
+            (r for r in below.regions if r.col == region.col and r.row0 == start),
+            None,
+        )
+        if following is None:
+            continue
+        # A label cut by the break shows its first lines on one page, the rest on
+        # the next. The part above may already carry the text of pages before it.
+        upper = above_cells[region.row0][region.col]
+        text = _joined(upper, following.text) if following.text != upper else upper
+        for band in range(region.row0, region.row1):
+            above_cells[band][region.col] = text
+        for band in range(following.row0, following.row1):
+            below_cells[band][following.col] = text
+
+
+def _split_row(above_cells: list[list[str]], below_cells: list[list[str]], start: int) -> bool:
+    """Whether the first row under the header continues the last row of the page
+    before: a column filled in every other row of both pages is empty in it."""
+    if start >= len(below_cells):
+        return False
+    first = below_cells[start]
+    body = above_cells[1:] + below_cells[start + 1 :]
+    if not body or not any(cell.strip() for cell in first):
+        return False
+    for col, cell in enumerate(first):
+        if cell.strip():
+            continue
+        if all(col < len(row) and row[col].strip() for row in body):
+            return True
+    return False
+
+
+def _join_split_row(reader: _Reader, part: _Part, cells: list[list[str]], start: int) -> None:
+    """The continued row's cells added to the row it continues (the last one given
+    out for this part), each joined as a wrapped line."""
+    position = max(i for i, row in enumerate(reader.rows) if row.part == part.number)
+    last = reader.rows[position]
+    merged = []
+    for col in range(max(len(last.cells), len(cells[start]))):
+        upper = last.cells[col] if col < len(last.cells) else ""
+        lower = cells[start][col] if col < len(cells[start]) else ""
+        merged.append(upper if upper == lower or not lower else _joined(upper, lower))
+    reader.rows[position] = PdfRow(last.page, last.number, tuple(merged), last.part)
+
+
+def _joined(upper: str, lower: str) -> str:
+    if not upper:
+        return lower
+    if _is_latin(upper[-1]) and _is_latin(lower[0]):
+        return f"{upper} {lower}"
+    return upper + lower
+
+
+# --- tables without rules ----------------------------------------------------------
+
+
+def _unruled_table(
+    lines: list[_Line],
+) -> tuple[list[_Line], float, list[list[str]], list[_Line]] | None:
+    """A table drawn without ruling lines, read from the text's positions.
+
+    The header is the line whose words name the columns. Columns are the white
+    gutters no body character crosses; a row starts where the column with the
+    most paragraphs starts a paragraph (a gap between lines larger than the
+    line spacing), since every row has text there. Cells are taken to be aligned
+    to their top. The table ends at the first line after a blank gap wider than
+    two lines, or at a footnote mark.
+    """
+    header_index = next(
+        (i for i, line in enumerate(lines) if is_header(match_header(_words(line)))), None
+    )
+    if header_index is None:
+        return None
+    header = lines[header_index]
+    body: list[_Line] = []
+    for line in lines[header_index + 1 :]:
+        previous = body[-1] if body else header
+        if line.top - previous.top > 4 * previous.size or line.text().startswith("※"):
+            break
+        body.append(line)
+    below = lines[header_index + 1 + len(body) :]
+    if not body:
+        return None
+    edges = _gutters(header, body)
+    columns = len(edges) - 1
+
+    def column_of(x: float) -> int:
+        return max(0, min(columns - 1, sum(1 for edge in edges[1:-1] if x >= edge)))
+
+    pieces: list[list[tuple[float, list[dict]]]] = [[] for _ in range(columns)]
+    for line in body:
+        for col, chars in _split_by_columns(line, column_of):
+            pieces[col].append((line.top, chars))
+    pitch = min(
+        (b.top - a.top for a, b in itertools.pairwise(body) if b.top > a.top),
+        default=header.size,
+    )
+    paragraphs = [_paragraph_starts(column, pitch) for column in pieces]
+    key = max(range(columns), key=lambda col: len(paragraphs[col]))
+    starts = paragraphs[key]
+    tolerance = 0.5 * pitch
+    rows: list[list[list[dict]]] = [[[] for _ in range(columns)] for _ in starts]
+    for col, column in enumerate(pieces):
+        for top, chars in column:
+            row = max(0, sum(1 for start in starts if top >= start - tolerance) - 1)
+            rows[row][col].extend(chars)
+    cells = [
+        [cell_text(chars, edges[col], edges[col + 1]) for col, chars in enumerate(row)]
+        for row in rows
+    ]
+    header_cells = [
+        cell_text(chars, edges[col], edges[col + 1])
+        for col, chars in _split_by_columns(header, column_of)
+    ]
+    header_row = [""] * columns
+    for (col, _chars), text in zip(_split_by_columns(header, column_of), header_cells, strict=True):
+        header_row[col] = text
+    return lines[:header_index], header.top, [header_row, *cells], below
+
+
+def _words(line: _Line) -> tuple[str, ...]:
+    return tuple(word for word in re.split(r"[ \u3000]+", line.text()) if word)
+
+
+def _gutters(header: _Line, body: list[_Line]) -> list[float]:
+    """Column edges: the middle of each white gap, wider than a character, that no
+    body character crosses and that falls between two header words."""
+    spans = sorted((c["x0"], c["x1"]) for line in body for c in line.chars if c["text"].strip())
+    left = min(header.x0, spans[0][0])
+    right = max(header.x1, max(x1 for _, x1 in spans))
+    gaps: list[tuple[float, float]] = []
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach > 0.8 * header.size:
+            gaps.append((reach, x0))
+        reach = max(reach, x1)
+    word_starts = _word_starts(header)
+    edges = [left - 1]
+    for gap_left, gap_right in gaps:
+        # A gap is a column edge only where a header word starts after it.
+        if any(gap_right - 1 <= start for start in word_starts) and any(
+            start < gap_left for start in word_starts
+        ):
+            edges.append((gap_left + gap_right) / 2)
+    edges.append(right + 1)
+    return edges
+
+
+def _word_starts(line: _Line) -> list[float]:
+    starts = [line.chars[0]["x0"]]
+    for previous, char in zip(line.chars, line.chars[1:], strict=False):
+        if char["x0"] - previous["x1"] > 0.5 * line.size:
+            starts.append(char["x0"])
+    return starts
+
+
+def _split_by_columns(
+    line: _Line, column_of: Callable[[float], int]
+) -> Iterator[tuple[int, list[dict]]]:
+    current: list[dict] = []
+    current_col = None
+    for char in line.chars:
+        col = column_of((char["x0"] + char["x1"]) / 2)
+        if current and col != current_col:
+            yield current_col, current  # type: ignore[misc]
+            current = []
+        current_col = col
+        current.append(char)
+    if current:
+        yield current_col, current  # type: ignore[misc]
+
+
+def _paragraph_starts(pieces: list[tuple[float, list[dict]]], pitch: float) -> list[float]:
+    starts: list[float] = []
+    previous = None
+    for top, _chars in sorted(pieces, key=lambda piece: piece[0]):
+        if previous is None or top - previous > 1.3 * pitch:
+            starts.append(top)
+        previous = top
+    return starts
