@@ -671,8 +671,7 @@ def _unruled_table(
     gutters no body character crosses; a row starts where the column with the
     most paragraphs starts a paragraph (a gap between lines larger than the
     line spacing), since every row has text there. Cells are taken to be aligned
-    to their top. The table ends at the first line after a blank gap wider than
-    two lines, or at a footnote mark.
+    to their top. The table runs to the end of the page, or to a footnote mark.
     """
     header_index = next(
         (i for i, line in enumerate(lines) if is_header(match_header(_words(line)))), None
@@ -682,8 +681,7 @@ def _unruled_table(
     header = lines[header_index]
     body: list[_Line] = []
     for line in lines[header_index + 1 :]:
-        previous = body[-1] if body else header
-        if line.top - previous.top > 4 * previous.size or line.text().startswith("※"):
+        if line.text().startswith(_FOOTNOTE_MARKS):
             break
         body.append(line)
     below = lines[header_index + 1 + len(body) :]
@@ -726,12 +724,15 @@ def _unruled_table(
     return lines[:header_index], header.top, [header_row, *cells], below
 
 
+_FOOTNOTE_MARKS = ("※", "注)", "注）", "(注", "（注")
+
+
 def _words(line: _Line) -> tuple[str, ...]:
     return tuple(word for word in re.split(r"[ \u3000]+", line.text()) if word)
 
 
 def _gutters(header: _Line, body: list[_Line]) -> list[float]:
-    """Column edges: the middle of each white gap, wider than a character, that no
+    """Column edges: the middle of each white gap, wider than an eighth of a character, that no
     body character crosses and that falls between two header words."""
     spans = sorted((c["x0"], c["x1"]) for line in body for c in line.chars if c["text"].strip())
     left = min(header.x0, spans[0][0])
@@ -739,16 +740,21 @@ def _gutters(header: _Line, body: list[_Line]) -> list[float]:
     gaps: list[tuple[float, float]] = []
     reach = spans[0][1]
     for x0, x1 in spans[1:]:
-        if x0 - reach > 0.8 * header.size:
+        if x0 - reach > 0.12 * header.size:
             gaps.append((reach, x0))
         reach = max(reach, x1)
-    word_starts = _word_starts(header)
+    starts = _word_starts(header)
     edges = [left - 1]
-    for gap_left, gap_right in gaps:
-        # A gap is a column edge only where a header word starts after it.
-        if any(gap_right - 1 <= start for start in word_starts) and any(
-            start < gap_left for start in word_starts
-        ):
+    for start, following in itertools.pairwise(starts):
+        # The gutter just before a header word starts its column; header words
+        # with no gutter between them (平成29年度 実施状況) name one column.
+        if any(a < following <= b + 1 for a, b in gaps):
+            # A gutter runs on past the word: the column below it is empty here.
+            edges.append(following - 0.5)
+            continue
+        between = [(a, b) for a, b in gaps if start < a < following]
+        if between:
+            gap_left, gap_right = between[-1]
             edges.append((gap_left + gap_right) / 2)
     edges.append(right + 1)
     return edges

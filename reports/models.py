@@ -202,6 +202,11 @@ class ImportRun(models.Model):
     unchanged_count = models.PositiveIntegerField("変更なし", default=0)
     changes = models.JSONField("変更点", default=list, blank=True)
     warnings = models.JSONField("警告", default=list, blank=True)
+    ocr = models.BooleanField(
+        "画像から読み取り",
+        default=False,
+        help_text="the table was read from images of its pages (a scanned PDF) through OCR",
+    )
 
     class Meta:
         verbose_name = "取り込み記録"
@@ -224,6 +229,9 @@ class AnnualStatus(models.Model):
     )
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="statuses")
     source_row = models.PositiveIntegerField("取り込み元の行")
+    source_page = models.PositiveIntegerField(
+        "取り込み元のページ", null=True, blank=True, help_text="in a PDF: the page of the row"
+    )
 
     class Meta:
         verbose_name = "年度実施状況"
