@@ -90,9 +90,11 @@ node_modules/.installed: package.json package-lock.json
 test: lint test-deps
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-tests-only-not-a-secret}" $(PY) -m pytest --durations=15
 
-# Generate a 100,000-row workbook, import it, print rows/s and peak memory.
-bench-import: install
+# Generate a 100,000-row workbook, import it, print rows/s and peak memory; then
+# a 200-page PDF printed from a workbook: pages/s and peak memory.
+bench-import: install libreoffice
 	$(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_import_pdf.py
 
 # Export 300,000 statuses in every download format, print time and peak memory.
 bench-export: install

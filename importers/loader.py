@@ -22,11 +22,12 @@ from importers.changes import ImportReport
 from importers.exported import PlanFields, split_exported
 from importers.limits import ImportLimits
 from importers.normaliser import StatusTable, normalise, split_years
+from importers.ocr import OCR_FORMAT, differing_readings, reading_warnings
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
 from importers.validator import field_length_problems, plan_slug_problem, validate_against_plan
 from importers.writer import TableWriter, plan_for_import
-from reports.models import ImportRun
+from reports.models import ImportRun, Project
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(stage, done, total)``: stage ``read`` (total unknown) or ``load``."""
@@ -94,6 +95,16 @@ def status_import_years(
             started_at=started_at,
             one_year=one_year,
         )
+
+
+def _wording(plan) -> dict[int, tuple[str, str]]:
+    """Each of the plan's projects' name and content, by number, as held now."""
+    return {
+        number: (name, content)
+        for number, name, content in Project.objects.filter(plan=plan).values_list(
+            "number", "name", "content"
+        )
+    }
 
 
 def _limits() -> ImportLimits:
@@ -230,6 +241,9 @@ def _load_table(
         except ImportProblems as plan_problems:
             raise ImportProblems(problems + plan_problems.problems) from None
         problems += validate_against_plan(table, plan, allow_new_projects=allow_new_projects)
+        read_through_ocr = table.file_format == OCR_FORMAT
+        readings = differing_readings(table, _wording(plan)) if read_through_ocr else []
+        problems += reading_warnings(readings)
         _raise_on_errors(problems)
         assert table.fiscal_year is not None
         run = ImportRun.objects.create(
@@ -243,6 +257,7 @@ def _load_table(
             outcome=ImportRun.Outcome.UNCHANGED,
             row_count=len(table.projects),
             warnings=[p.as_dict() for p in problems],
+            ocr=read_through_ocr,
         )
         total = len(table.projects)
         writer = TableWriter(
@@ -270,6 +285,8 @@ def _load_table(
             changes=changes,
             warnings=problems,
             import_run=None if dry_run else run,
+            ocr=read_through_ocr,
+            ocr_readings=readings,
         )
         if dry_run:
             transaction.set_rollback(True)

@@ -30,8 +30,9 @@ the other readers produce, so the normaliser sees a PDF as it sees a sheet:
   starts where the densest column starts a new paragraph.
 
 Each row is placed as ``page N`` (the sheet of a place) and its row on that page.
-A page with no text layer (a scan) is reported by ``scanned_pages``; the loader
-decides whether to read it through OCR.
+A page with no text layer (a scan) is reported by raising ``ScannedPages``; the
+reader then reads the file through OCR (``importers.ocr``) when it is installed.
+The rules of a scanned page are found in its picture (``_raster_rules``).
 """
 
 import io
@@ -40,6 +41,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from importers.columns import is_header, match_header
@@ -97,13 +99,16 @@ class _Line:
         out: list[str] = []
         previous = None
         for char in self.chars:
+            gap = 0.0 if previous is None else char["x0"] - previous["x1"]
             if (
                 previous is not None
                 and char["text"] != " "
                 and previous["text"] != " "
-                and char["x0"] - previous["x1"] > 0.25 * self.size
+                and gap > 0.25 * self.size
+                # OCR draws each word it read apart: Japanese has no spaces between words.
+                and (gap >= 0.8 * self.size or char["text"].isascii() or previous["text"].isascii())
             ):
-                out.append(" " if char["x0"] - previous["x1"] < 0.8 * self.size else "\u3000")
+                out.append(" " if gap < 0.8 * self.size else "\u3000")
             out.append(char["text"])
             previous = char
         return "".join(out).strip(" ")
@@ -365,21 +370,9 @@ class _Reader:
     in a merged cell cut by the page break."""
 
 
-def scanned_pages(data: bytes) -> list[int]:
-    """The pages (from 1) with no text layer: a scan, or a picture of a table."""
-    import pdfplumber
-
-    found = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            if not page.chars:
-                found.append(number)
-            page.close()
-    return found
-
-
-def read_pdf(file_name: str, data: bytes, progress: Progress | None = None) -> list[PdfRow]:
-    """Every row of every table of a PDF with a text layer, with its page and row."""
+@contextmanager
+def _opened(file_name: str, data: bytes) -> Iterator:
+    """The PDF open with pdfplumber; a damaged file is refused with its name."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
@@ -388,19 +381,42 @@ def read_pdf(file_name: str, data: bytes, progress: Progress | None = None) -> l
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PdfminerException, PDFSyntaxError) as exc:
         raise _broken(file_name) from exc
-    reader = _Reader(file_name)
     try:
-        for number, page in enumerate(pdf.pages, start=1):
-            _read_page(reader, number, page)
-            page.close()  # each page's objects are freed as soon as it is read
-            if progress is not None:
-                progress(len(reader.rows))
-        _flush_text(reader)
-        pages = len(pdf.pages)
-    except PdfminerException as exc:
+        yield pdf
+    except (PdfminerException, PDFSyntaxError) as exc:
         raise _broken(file_name) from exc
     finally:
         pdf.close()
+
+
+class ScannedPages(Exception):
+    """Pages (from 1) with no text layer: a scan, or a picture of a table."""
+
+    def __init__(self, pages: list[int]) -> None:
+        super().__init__(f"pages without text: {pages}")
+        self.pages = pages
+
+
+def read_pdf(file_name: str, data: bytes, progress: Progress | None = None) -> list[PdfRow]:
+    """Every row of every table of a PDF with a text layer, with its page and row.
+
+    Raises ``ScannedPages`` when any page has no text layer (after looking at
+    every page, so that all of them are named)."""
+    reader = _Reader(file_name)
+    scanned: list[int] = []
+    with _opened(file_name, data) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            if not page.chars:
+                scanned.append(number)
+            elif not scanned:
+                _read_page(reader, number, page)
+            page.close()  # each page's objects are freed as soon as it is read
+            if progress is not None:
+                progress(len(reader.rows))
+        if scanned:
+            raise ScannedPages(scanned)
+        _flush_text(reader)
+        pages = len(pdf.pages)
     return _without_furniture(reader, pages)
 
 
@@ -459,11 +475,17 @@ def _read_page(reader: _Reader, number: int, page) -> None:
         and x0 <= (c["x0"] + c["x1"]) / 2 <= x1
         and top <= (c["top"] + c["bottom"]) / 2 <= bottom
     ]
-    tables = [
-        t
-        for t in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
-        if len(t.cells) >= 4
-    ]
+    settings: dict = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+    if page.images and not page.edges:
+        # A scanned page (with the text OCR added): its rules are in the picture.
+        horizontal, vertical = _raster_rules(page)
+        settings = {
+            "vertical_strategy": "explicit",
+            "horizontal_strategy": "explicit",
+            "explicit_vertical_lines": vertical,
+            "explicit_horizontal_lines": horizontal,
+        }
+    tables = [t for t in page.find_tables(settings) if len(t.cells) >= 4]
     items: list[_PageItem] = []
     inside = []
     for table in tables:
@@ -509,6 +531,80 @@ def _read_page(reader: _Reader, number: int, page) -> None:
             reader.pending_text.append((number, item.rows[0]))
         else:
             _add_table(reader, number, item)
+
+
+_RASTER_DPI = 100
+_DARK = 200
+"""Grey levels (0–255) below this are ink."""
+_MIN_RULE = 12.0
+"""Points a run of ink must be long to be a rule rather than a stroke of a character."""
+
+
+def _raster_rules(page) -> tuple[list[dict], list[dict]]:
+    """The ruling lines drawn in a page's picture, as pdfplumber edges: runs of
+    ink longer than any stroke of a character, the rows (or columns) of pixels
+    of one thick or slightly skewed line merged into one."""
+    import numpy as np
+
+    image = page.to_image(resolution=_RASTER_DPI, antialias=True).original.convert("L")
+    ink = np.asarray(image) < _DARK
+    scale = page.width / ink.shape[1]
+    minimum = int(_MIN_RULE / scale)
+
+    def runs(grid) -> list[tuple[int, int, int]]:
+        found = []
+        padded = np.zeros((grid.shape[0], grid.shape[1] + 2), dtype=np.int8)
+        padded[:, 1:-1] = grid
+        steps = np.diff(padded, axis=1)
+        for index in np.nonzero(grid.sum(axis=1) >= minimum)[0]:
+            starts = np.nonzero(steps[index] == 1)[0]
+            ends = np.nonzero(steps[index] == -1)[0]
+            found += [
+                (int(index), int(a), int(b))
+                for a, b in zip(starts, ends, strict=True)
+                if b - a >= minimum
+            ]
+        return found
+
+    def merged(segments: list[tuple[int, int, int]]) -> list[tuple[float, float, float]]:
+        lines: list[list[float]] = []  # [first index, last index, start, end]
+        for index, start, end in sorted(segments):
+            joined = False
+            for line in reversed(lines):
+                if index - line[1] > 2:
+                    break
+                overlap = min(end, line[3]) - max(start, line[2])
+                if overlap > 0.5 * min(end - start, line[3] - line[2]):
+                    line[1], line[2], line[3] = index, min(start, line[2]), max(end, line[3])
+                    joined = True
+                    break
+            if not joined:
+                lines.append([index, index, start, end])
+        return [((a + b + 1) / 2 * scale, start * scale, end * scale) for a, b, start, end in lines]
+
+    top = page.bbox[1]
+    left = page.bbox[0]
+    horizontal = [
+        _raster_edge("h", left + x0, left + x1, top + y, top + y) for y, x0, x1 in merged(runs(ink))
+    ]
+    vertical = [
+        _raster_edge("v", left + x, left + x, top + y0, top + y1)
+        for x, y0, y1 in merged(runs(ink.T))
+    ]
+    return horizontal, vertical
+
+
+def _raster_edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
+    return {
+        "object_type": "raster_edge",
+        "orientation": orientation,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "width": x1 - x0,
+        "height": bottom - top,
+    }
 
 
 def _is_table_rows(item: _PageItem) -> bool:

@@ -1,9 +1,10 @@
 """Readers: a file in, rows of cells with their places out. No structure, no database.
 
 The format is chosen by the file's content, not its name: a zip archive is read
-as an Excel workbook, text as CSV or as the tab-separated text extracted from a
-PDF. Files that are not tables (a PDF, a web page, an old ``.xls``) are refused
-with a message that says what the file is and what to do instead.
+as an Excel workbook, a PDF by its tables (``importers.pdf``), text as CSV or as
+the tab-separated text extracted from a PDF. Files that are not tables (a web
+page, an old ``.xls``) are refused with a message that says what the file is
+and what to do instead.
 """
 
 import codecs
@@ -28,7 +29,7 @@ from importers.limits import (
     file_too_large,
     sheet_too_large,
 )
-from importers.problems import ImportProblems, Place, Problem, error
+from importers.problems import ImportProblems, Place, error
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -259,18 +260,34 @@ def _counted(
 
 def _read_pdf(path: Path, data: bytes, progress: Progress | None, budget: RowBudget) -> SourceTable:
     """A PDF's tables (``importers.pdf``), each row placed as ``page N`` and its
-    row on that page. A PDF with pages that have no text layer is refused here:
-    the loader reads such a file through OCR first (``importers.ocr``)."""
-    from importers.pdf import page_label, read_pdf, scanned_pages
+    row on that page. Pages with no text layer (a scan) are read through OCR
+    when it is installed (``importers.ocr``); otherwise the file is refused
+    with what to install."""
+    from importers.ocr import OCR_FORMAT, missing_ocr_problem, ocr_available, with_text_layer
+    from importers.pdf import ScannedPages, page_label, read_pdf
 
     place = Place(path.name)
-    scanned = scanned_pages(data)
-    if scanned:
-        raise ImportProblems([_scanned_problem(place, scanned)])
-    rows = [
-        SourceRow(page_label(row.page), row.number, row.cells, row.part)
-        for row in read_pdf(path.name, data, progress)
-    ]
+    file_format = "pdf"
+    try:
+        read = read_pdf(path.name, data, progress)
+    except ScannedPages as scanned:
+        if not ocr_available():
+            raise ImportProblems([missing_ocr_problem(place, scanned.pages)]) from None
+        file_format = OCR_FORMAT
+        try:
+            read = read_pdf(path.name, with_text_layer(data, place), progress)
+        except ScannedPages as unread:
+            shown = "、".join(map(str, unread.pages))
+            raise ImportProblems(
+                [
+                    error(
+                        place,
+                        f"OCR でも文字を読み取れないページがあります: {shown} ページ",
+                        f"OCR found no text on page(s) {shown}",
+                    )
+                ]
+            ) from None
+    rows = [SourceRow(page_label(row.page), row.number, row.cells, row.part) for row in read]
     for row in rows:
         budget.take(row.sheet, row.number, row.cells)
     if not rows:
@@ -282,18 +299,7 @@ def _read_pdf(path: Path, data: bytes, progress: Progress | None, budget: RowBud
             ]
         )
     pages = tuple(dict.fromkeys(row.sheet for row in rows))
-    return SourceTable(path.name, "pdf", rows, pages)
-
-
-def _scanned_problem(place: Place, pages: list[int]) -> Problem:
-    shown = "、".join(map(str, pages[:20])) + ("…" if len(pages) > 20 else "")
-    return error(
-        place,
-        f"文字の情報がないページ（画像）があります: {shown} ページ。"
-        "OCR で読み取るには ocrmypdf と tesseract-ocr-jpn をインストールしてください",
-        f"pages without a text layer (images): {shown}; to read them through OCR, "
-        "install the Debian packages ocrmypdf and tesseract-ocr-jpn",
-    )
+    return SourceTable(path.name, file_format, rows, pages)
 
 
 # --- Excel ------------------------------------------------------------------
