@@ -63,6 +63,10 @@ def page_of(sheet: str | None) -> int | None:
     return int(number) if number.isdigit() else None
 
 
+Rules = tuple[list[dict], list[dict]]
+"""A page's ruling lines as pdfplumber edges: horizontal, vertical."""
+
+
 @dataclass(frozen=True)
 class PdfRow:
     page: int
@@ -87,18 +91,32 @@ class _Line:
 
     @property
     def x0(self) -> float:
-        return self.chars[0]["x0"]
+        return min(char["x0"] for char in self.chars)
 
     @property
     def x1(self) -> float:
-        return self.chars[-1]["x1"]
+        return max(char["x1"] for char in self.chars)
 
     def text(self) -> str:
         """The line's characters, with a space where the PDF leaves a gap between
-        words without drawing one (Latin words)."""
+        words without drawing one (Latin words). OCR's text layer draws a space
+        between the words it read, but Japanese has no spaces between words:
+        those between two Japanese characters are left out."""
         out: list[str] = []
         previous = None
-        for char in self.chars:
+        chars = self.chars
+        if chars and chars[0].get("ocr"):
+            chars = [
+                char
+                for index, char in enumerate(chars)
+                if char["text"] != " "
+                or (
+                    0 < index < len(chars) - 1
+                    and chars[index - 1]["text"].isascii()
+                    and chars[index + 1]["text"].isascii()
+                )
+            ]
+        for char in chars:
             gap = 0.0 if previous is None else char["x0"] - previous["x1"]
             if (
                 previous is not None
@@ -106,7 +124,11 @@ class _Line:
                 and previous["text"] != " "
                 and gap > 0.25 * self.size
                 # OCR draws each word it read apart: Japanese has no spaces between words.
-                and (gap >= 0.8 * self.size or char["text"].isascii() or previous["text"].isascii())
+                and (
+                    char["text"].isascii()
+                    or previous["text"].isascii()
+                    or (gap >= 0.8 * self.size and not char.get("ocr"))
+                )
             ):
                 out.append(" " if gap < 0.8 * self.size else "\u3000")
             out.append(char["text"])
@@ -115,7 +137,9 @@ class _Line:
 
 
 def _lines(chars: Sequence[dict]) -> list[_Line]:
-    """Characters grouped into lines, top to bottom, each left to right."""
+    """Characters grouped into lines, top to bottom, each in the order it was
+    drawn in (the reading order: the positions OCR gives the characters inside
+    a word it read are estimates, which may overlap the next word's)."""
     lines: list[_Line] = []
     for char in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
         size = char["size"] or (char["bottom"] - char["top"])
@@ -126,7 +150,7 @@ def _lines(chars: Sequence[dict]) -> list[_Line]:
         else:
             lines.append(_Line([char], char["top"], size))
     for line in lines:
-        line.chars.sort(key=lambda c: c["x0"])
+        line.chars.sort(key=lambda c: c["order"])
     lines.sort(key=lambda line: line.top)
     return lines
 
@@ -347,6 +371,8 @@ class _Part:
     last_cells: list[list[str]] | None = None
     last_positions: list[int] = field(default_factory=list)
     """Where the rows of ``last_cells`` are in the reader's rows."""
+    header_position: int | None = None
+    """Where the part's first header row is in the reader's rows."""
 
 
 @dataclass
@@ -360,6 +386,10 @@ class _PageItem:
 @dataclass
 class _Reader:
     file_name: str
+    ocr: bool = False
+    """Whether the text layer is OCR's."""
+    rules: dict[int, Rules] = field(default_factory=dict)
+    """Each scanned page's rules, when they were found before OCR erased them."""
     rows: list[PdfRow] = field(default_factory=list)
     parts: list[_Part] = field(default_factory=list)
     pending_text: list[tuple[int, list[str]]] = field(default_factory=list)
@@ -397,12 +427,19 @@ class ScannedPages(Exception):
         self.pages = pages
 
 
-def read_pdf(file_name: str, data: bytes, progress: Progress | None = None) -> list[PdfRow]:
+def read_pdf(
+    file_name: str,
+    data: bytes,
+    progress: Progress | None = None,
+    *,
+    ocr: bool = False,
+    rules: dict[int, Rules] | None = None,
+) -> list[PdfRow]:
     """Every row of every table of a PDF with a text layer, with its page and row.
 
     Raises ``ScannedPages`` when any page has no text layer (after looking at
     every page, so that all of them are named)."""
-    reader = _Reader(file_name)
+    reader = _Reader(file_name, ocr, rules or {})
     scanned: list[int] = []
     with _opened(file_name, data) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
@@ -469,16 +506,17 @@ def _read_page(reader: _Reader, number: int, page) -> None:
     # page break is drawn whole on both pages, its label off the edge of one.
     x0, top, x1, bottom = page.bbox
     chars = [
-        c
-        for c in page.chars
+        c | {"order": order, "ocr": reader.ocr}
+        for order, c in enumerate(page.chars)
         if (c["text"].strip() or c["text"] == " ")
         and x0 <= (c["x0"] + c["x1"]) / 2 <= x1
         and top <= (c["top"] + c["bottom"]) / 2 <= bottom
     ]
     settings: dict = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-    if page.images and not page.edges:
-        # A scanned page (with the text OCR added): its rules are in the picture.
-        horizontal, vertical = _raster_rules(page)
+    if number in reader.rules or (page.images and not page.edges):
+        # A scanned page (with the text OCR added): its rules are in the picture,
+        # found before OCR (which reads better without them) or now.
+        horizontal, vertical = reader.rules.get(number) or _raster_rules(page)
         settings = {
             "vertical_strategy": "explicit",
             "horizontal_strategy": "explicit",
@@ -540,15 +578,25 @@ _MIN_RULE = 12.0
 """Points a run of ink must be long to be a rule rather than a stroke of a character."""
 
 
-def _raster_rules(page) -> tuple[list[dict], list[dict]]:
-    """The ruling lines drawn in a page's picture, as pdfplumber edges: runs of
-    ink longer than any stroke of a character, the rows (or columns) of pixels
-    of one thick or slightly skewed line merged into one."""
+def _raster_rules(page) -> Rules:
+    """The ruling lines drawn in a page's picture (see ``rules_in_picture``)."""
     import numpy as np
 
     image = page.to_image(resolution=_RASTER_DPI, antialias=True).original.convert("L")
     ink = np.asarray(image) < _DARK
-    scale = page.width / ink.shape[1]
+    return rules_in_picture(ink, page.width / ink.shape[1], page.bbox[0], page.bbox[1])[0]
+
+
+def rules_in_picture(ink, scale: float, left: float = 0.0, top: float = 0.0):
+    """The ruling lines in a page's picture (``ink``: a boolean array, rows of
+    pixels, ``scale`` points a pixel), as pdfplumber edges, and the runs of
+    pixels they are made of (row or column, start, end; ``"h"`` and ``"v"``),
+    to erase them before OCR.
+
+    A rule is a run of ink longer than any stroke of a character; the rows (or
+    columns) of pixels of one thick line are merged into one edge."""
+    import numpy as np
+
     minimum = int(_MIN_RULE / scale)
 
     def runs(grid) -> list[tuple[int, int, int]]:
@@ -582,16 +630,16 @@ def _raster_rules(page) -> tuple[list[dict], list[dict]]:
                 lines.append([index, index, start, end])
         return [((a + b + 1) / 2 * scale, start * scale, end * scale) for a, b, start, end in lines]
 
-    top = page.bbox[1]
-    left = page.bbox[0]
+    horizontal_runs, vertical_runs = runs(ink), runs(ink.T)
     horizontal = [
-        _raster_edge("h", left + x0, left + x1, top + y, top + y) for y, x0, x1 in merged(runs(ink))
+        _raster_edge("h", left + x0, left + x1, top + y, top + y)
+        for y, x0, x1 in merged(horizontal_runs)
     ]
     vertical = [
         _raster_edge("v", left + x, left + x, top + y0, top + y1)
-        for x, y0, y1 in merged(runs(ink.T))
+        for x, y0, y1 in merged(vertical_runs)
     ]
-    return horizontal, vertical
+    return (horizontal, vertical), {"h": horizontal_runs, "v": vertical_runs}
 
 
 def _raster_edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
@@ -642,9 +690,22 @@ def _add_table(reader: _Reader, page: int, item: _PageItem) -> None:
     if header_again:
         assert previous is not None and previous.header is not None
         # Clipped characters of a merged cell cut by the page break may be
-        # drawn over the repeated header: it is the header seen before.
-        cells[0] = list(previous.header)
-        first = previous.header
+        # drawn over the repeated header: it is the header seen before. But a
+        # word OCR missed on one page may be read on another.
+        completed = tuple(
+            new if not known and new else known
+            for known, new in zip(previous.header, first, strict=True)
+        )
+        if completed != previous.header and previous.header_position is not None:
+            row = reader.rows[previous.header_position]
+            reader.rows[previous.header_position] = PdfRow(
+                row.page, row.number, completed, row.part
+            )
+            previous.header = completed
+            if previous.last_cells and previous.last_positions[0] == previous.header_position:
+                previous.last_cells[0] = list(completed)
+        cells[0] = list(completed)
+        first = completed
     continues = (
         previous is not None
         and previous.columns == len(cells[0])
@@ -668,6 +729,7 @@ def _add_table(reader: _Reader, page: int, item: _PageItem) -> None:
         part.header = first if is_header(match_header(first)) else None
         part.columns = len(cells[0])
         _flush_text(reader, part)
+        part.header_position = len(reader.rows)
     if item.grid is not None:
         part.last_grid, part.last_cells = item.grid, cells
         part.last_positions = list(range(len(reader.rows), len(reader.rows) + len(cells)))
@@ -869,7 +931,7 @@ def _split_by_columns(
 ) -> Iterator[tuple[int, list[dict]]]:
     current: list[dict] = []
     current_col = None
-    for char in line.chars:
+    for char in sorted(line.chars, key=lambda c: c["x0"]):
         col = column_of((char["x0"] + char["x1"]) / 2)
         if current and col != current_col:
             yield current_col, current  # type: ignore[misc]

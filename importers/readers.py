@@ -275,7 +275,8 @@ def _read_pdf(path: Path, data: bytes, progress: Progress | None, budget: RowBud
             raise ImportProblems([missing_ocr_problem(place, scanned.pages)]) from None
         file_format = OCR_FORMAT
         try:
-            read = read_pdf(path.name, with_text_layer(data, place), progress)
+            read_data, rules = with_text_layer(data, place)
+            read = read_pdf(path.name, read_data, progress, ocr=True, rules=rules)
         except ScannedPages as unread:
             shown = "、".join(map(str, unread.pages))
             raise ImportProblems(

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from importers.loader import status_import
 from importers.normaliser import normalise
-from importers.pdf import cell_text
+from importers.pdf import _add_table, _band_cells, _Grid, _PageItem, _Reader, _Region, cell_text
 from importers.problems import ImportProblems
 from importers.readers import read_table
 from reports.models import AnnualStatus, ImportRun
@@ -74,7 +74,17 @@ def test_typed_line_breaks_are_kept_and_wrapped_lines_joined(printed_pdfs):
 
 
 def _char(text: str, x0: float, top: float, width: float = 10.0) -> dict:
-    return {"text": text, "x0": x0, "x1": x0 + width, "top": top, "bottom": top + 10, "size": 10}
+    """A character as pdfplumber gives it, numbered in the order it is drawn."""
+    order = int(top * 1000 + x0)
+    return {
+        "text": text,
+        "x0": x0,
+        "x1": x0 + width,
+        "top": top,
+        "bottom": top + 10,
+        "size": 10,
+        "order": order,
+    }
 
 
 def _line(text: str, top: float, left: float = 2.0) -> list[dict]:
@@ -146,3 +156,56 @@ def test_dry_run_and_provenance_of_a_pdf(printed_pdfs):
         False,
     )
     assert seen[0][0] == "read" and seen[-1] == ("load", 57, 57)
+
+
+def _page(number: int, bands: list[list[str]]) -> _PageItem:
+    """A ruled table's page: each band a row of closed cells, one per column."""
+    regions = [
+        _Region(col, row, row + 1, text, True)
+        for row, cells in enumerate(bands)
+        for col, text in enumerate(cells)
+    ]
+    grid = _Grid(
+        number,
+        50.0,
+        50.0 + 20 * len(bands),
+        [0, 100, 200, 300, 400],
+        [50.0 + 20 * i for i in range(len(bands) + 1)],
+        regions,
+    )
+    return _PageItem(50.0, _band_cells(grid), grid)
+
+
+def test_a_row_split_by_a_page_break_is_joined_back_into_one():
+    """Word prints a tall row across the page break: its cells go on under the
+    repeated header, with the project's name (filled in every other row) empty.
+    LibreOffice never splits a row, so the pages are built here."""
+    header = ["施策の方向", "事業名称", "実施状況", "担当課"]
+    reader = _Reader("split.pdf")
+    _add_table(
+        reader,
+        1,
+        _page(
+            1,
+            [
+                header,
+                ["1 方向", "1 相談", "相談を受けた。", "A課"],
+                ["1 方向", "2 周知", "冊子を作り、", "B課"],
+            ],
+        ),
+    )
+    _add_table(
+        reader,
+        2,
+        _page(
+            2, [header, ["1 方向", "", "配った。", ""], ["1 方向", "3 研修", "研修した。", "C課"]]
+        ),
+    )
+
+    assert [(row.page, row.cells) for row in reader.rows] == [
+        (1, tuple(header)),
+        (1, ("1 方向", "1 相談", "相談を受けた。", "A課")),
+        (1, ("1 方向", "2 周知", "冊子を作り、配った。", "B課")),
+        (2, tuple(header)),
+        (2, ("1 方向", "3 研修", "研修した。", "C課")),
+    ]
