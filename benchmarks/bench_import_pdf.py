@@ -60,7 +60,10 @@ def generate(directory: Path, rows: int) -> Path:
         ),
     )
     workbook = write_workbook(
-        plan, directory / "bench.xlsx", heading="ベンチマーク用", status_heading="令和元年度の取組実績"
+        plan,
+        directory / "bench.xlsx",
+        heading="ベンチマーク用",
+        status_heading="令和元年度の取組実績",
     )
     set_up_for_printing(workbook, widths=[12, 14, 18, 36, 42, 12])
     return print_to_pdf([workbook], directory)[0]

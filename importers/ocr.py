@@ -56,6 +56,10 @@ def missing_ocr_problem(place: Place, pages: list[int]) -> Problem:
 
 
 _OCR_DPI = 300
+_PAGE_SEGMENTATION = "11"
+"""Tesseract's "sparse text": every piece of text on the page, wherever it is.
+A table's cells are pieces apart, and its automatic layout analysis leaves
+out short pieces such as a department's name alone in its cell."""
 
 
 def with_text_layer(data: bytes, place: Place) -> tuple[bytes, dict[int, Rules]]:
@@ -80,6 +84,8 @@ def with_text_layer(data: bytes, place: Place) -> tuple[bytes, dict[int, Rules]]
             "--language",
             "jpn",
             "--deskew",
+            "--tesseract-pagesegmode",
+            _PAGE_SEGMENTATION,
             "--output-type",
             "pdf",
             "--optimize",

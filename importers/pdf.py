@@ -106,16 +106,7 @@ class _Line:
         previous = None
         chars = self.chars
         if chars and chars[0].get("ocr"):
-            chars = [
-                char
-                for index, char in enumerate(chars)
-                if char["text"] != " "
-                or (
-                    0 < index < len(chars) - 1
-                    and chars[index - 1]["text"].isascii()
-                    and chars[index + 1]["text"].isascii()
-                )
-            ]
+            return _ocr_line_text(chars)
         for char in chars:
             gap = 0.0 if previous is None else char["x0"] - previous["x1"]
             if (
@@ -134,6 +125,21 @@ class _Line:
             out.append(char["text"])
             previous = char
         return "".join(out).strip(" ")
+
+
+def _ocr_line_text(chars: list[dict]) -> str:
+    """A line of OCR's text layer: its characters in the order drawn, with a
+    space only between two Latin words (OCR's positions are too rough to
+    measure gaps by, and it draws a space between every two words it read)."""
+    out: list[str] = []
+    for index, char in enumerate(chars):
+        if char["text"] == " ":
+            before = chars[index - 1]["text"] if index else ""
+            after = chars[index + 1]["text"] if index + 1 < len(chars) else ""
+            if not (_is_latin(before) and _is_latin(after)) or (out and out[-1] == " "):
+                continue
+        out.append(char["text"])
+    return "".join(out).strip(" ")
 
 
 def _lines(chars: Sequence[dict]) -> list[_Line]:
@@ -200,6 +206,8 @@ def cell_text(chars: Sequence[dict], left: float, right: float) -> str:
     lines = _lines(chars)
     if not lines:
         return ""
+    if lines[0].chars[0].get("ocr"):
+        return _ocr_cell_text(lines)
     padding = max(0.0, min(line.x0 for line in lines) - left)
     limit = right - padding
     out = lines[0].text()
@@ -222,6 +230,24 @@ def cell_text(chars: Sequence[dict], left: float, right: float) -> str:
         else:
             out += text
     return out
+
+
+_OCR_NUMERAL = re.compile(r"^[|lI]{1,3}(?=[ \u3000]|[^\x00-\x7f])")
+"""A Roman numeral at a label's start as OCR reads it: Ⅰ as a bar or an l."""
+
+
+def _ocr_cell_text(lines: list[_Line]) -> str:
+    """A cell of OCR's text layer: its lines joined, as if all were wrapped (OCR's
+    positions are too rough to tell the author's line breaks), Latin words with
+    a space; a Roman numeral OCR read as bars or l's is read as I's."""
+    text = ""
+    for line in lines:
+        part = line.text()
+        if text and part:
+            text = _joined(text, part)
+        else:
+            text += part
+    return _OCR_NUMERAL.sub(lambda match: "I" * len(match.group()), text)
 
 
 def _inside(chars: Sequence[dict], x0: float, top: float, x1: float, bottom: float) -> list[dict]:
