@@ -127,16 +127,23 @@ class _Line:
         return "".join(out).strip(" ")
 
 
+_LABEL_NUMBER = re.compile(r"^[\dIVXivx|l.()（）]+$")
+"""What a label's number reads as at the start of a line (1, (1), Ⅰ as I or |)."""
+
+
 def _ocr_line_text(chars: list[dict]) -> str:
     """A line of OCR's text layer: its characters in the order drawn, with a
-    space only between two Latin words (OCR's positions are too rough to
-    measure gaps by, and it draws a space between every two words it read)."""
+    space only between two Latin words and after a label's number (OCR's
+    positions are too rough to measure gaps by, and it draws a space between
+    every two words it read)."""
     out: list[str] = []
     for index, char in enumerate(chars):
         if char["text"] == " ":
             before = chars[index - 1]["text"] if index else ""
             after = chars[index + 1]["text"] if index + 1 < len(chars) else ""
-            if not (_is_latin(before) and _is_latin(after)) or (out and out[-1] == " "):
+            between_words = _is_latin(before) and _is_latin(after)
+            after_number = _LABEL_NUMBER.match("".join(out)) is not None
+            if not (between_words or after_number) or (out and out[-1] == " "):
                 continue
         out.append(char["text"])
     return "".join(out).strip(" ")
@@ -232,8 +239,32 @@ def cell_text(chars: Sequence[dict], left: float, right: float) -> str:
     return out
 
 
-_OCR_NUMERAL = re.compile(r"^[|lI]{1,3}(?=[ \u3000]|[^\x00-\x7f])")
-"""A Roman numeral at a label's start as OCR reads it: Ⅰ as a bar or an l."""
+_OCR_NUMERAL = re.compile(r"^[|lI]{1,3} ?(?=[^\x00-\x7f])")
+"""A Roman numeral at a label's start as OCR reads it: Ⅰ, Ⅱ and Ⅲ alike as
+one to three bars or l's."""
+
+
+def _numbered_in_order(rows: list[PdfRow]) -> list[PdfRow]:
+    """Labels whose Roman numeral OCR read as bars, numbered by their order in
+    their column: the first label so read is Ⅰ, the next different one Ⅱ, and
+    so on. OCR cannot tell Ⅰ, Ⅱ and Ⅲ apart, but labels numbered this way
+    (basic goals) come in sequence, and the normaliser checks that they do: a
+    column whose numbers start again would be reported, never taken silently."""
+    numbers: dict[int, dict[str, int]] = {}
+    out = []
+    for row in rows:
+        cells = list(row.cells)
+        for col, cell in enumerate(cells):
+            match = _OCR_NUMERAL.match(cell)
+            if match is None:
+                continue
+            title = cell[match.end() :]
+            seen = numbers.setdefault(col, {})
+            number = seen.setdefault(title, len(seen) + 1)
+            if number <= 12:
+                cells[col] = f"{chr(0x215F + number)} {title}"
+        out.append(PdfRow(row.page, row.number, tuple(cells), row.part, row.margin))
+    return out
 
 
 def _ocr_cell_text(lines: list[_Line]) -> str:
@@ -247,7 +278,7 @@ def _ocr_cell_text(lines: list[_Line]) -> str:
             text = _joined(text, part)
         else:
             text += part
-    return _OCR_NUMERAL.sub(lambda match: "I" * len(match.group()), text)
+    return text
 
 
 def _inside(chars: Sequence[dict], x0: float, top: float, x1: float, bottom: float) -> list[dict]:
@@ -480,7 +511,8 @@ def read_pdf(
             raise ScannedPages(scanned)
         _flush_text(reader)
         pages = len(pdf.pages)
-    return _without_furniture(reader, pages)
+    rows = _without_furniture(reader, pages)
+    return _numbered_in_order(rows) if ocr else rows
 
 
 def _broken(file_name: str) -> ImportProblems:
