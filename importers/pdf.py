@@ -424,10 +424,10 @@ class _Part:
     number: int
     header: tuple[str, ...] | None = None
     columns: int = 0
-    last_grid: _Grid | None = None
     last_cells: list[list[str]] | None = None
-    last_positions: list[int] = field(default_factory=list)
-    """Where the rows of ``last_cells`` are in the reader's rows."""
+    """The cells of the part's rows on the last page read."""
+    open_groups: dict[int, "_Group"] = field(default_factory=dict)
+    """Merged cells cut by the last page's end, by column."""
     header_position: int | None = None
     """Where the part's first header row is in the reader's rows."""
 
@@ -452,6 +452,8 @@ class _Reader:
     pending_text: list[tuple[int, list[str]]] = field(default_factory=list)
     """Lines read since the last table, with their page: they belong to the next table."""
     margin_texts: dict[int, list[str]] = field(default_factory=dict)
+    groups: list["_Group"] = field(default_factory=list)
+    """Every merged cell cut by a page break, to be given its label at the end."""
     open_above: list[tuple[float, float]] = field(default_factory=list)
     """The columns (left, right) in which the last table of the page before ended
     in a merged cell cut by the page break."""
@@ -510,6 +512,7 @@ def read_pdf(
         if scanned:
             raise ScannedPages(scanned)
         _flush_text(reader)
+        _finish_groups(reader)
         pages = len(pdf.pages)
     rows = _without_furniture(reader, pages)
     return _numbered_in_order(rows) if ocr else rows
@@ -760,8 +763,6 @@ def _add_table(reader: _Reader, page: int, item: _PageItem) -> None:
                 row.page, row.number, completed, row.part
             )
             previous.header = completed
-            if previous.last_cells and previous.last_positions[0] == previous.header_position:
-                previous.last_cells[0] = list(completed)
         cells[0] = list(completed)
         first = completed
     continues = (
@@ -770,29 +771,99 @@ def _add_table(reader: _Reader, page: int, item: _PageItem) -> None:
         and not reader.pending_text
         and (header_again or not is_header(match_header(first)))
     )
+    split = None
+    body_start = 0
     if continues:
         assert previous is not None
         part = previous
         body_start = 1 if header_again else 0
-        if item.grid is not None and part.last_grid is not None and part.last_cells is not None:
-            _continue_merges(part.last_grid, part.last_cells, item.grid, cells, body_start)
-            for position, band in zip(part.last_positions, part.last_cells, strict=True):
-                row = reader.rows[position]
-                reader.rows[position] = PdfRow(row.page, row.number, tuple(band), row.part)
-            if _split_row(part.last_cells, cells, body_start):
-                _join_split_row(reader, part, cells, body_start)
-                cells = cells[:body_start] + cells[body_start + 1 :]
+        if (
+            item.grid is not None
+            and part.last_cells is not None
+            and _split_row(part.last_cells, cells, body_start)
+        ):
+            split = _join_split_row(reader, part, cells, body_start)
+            cells = cells[:body_start] + cells[body_start + 1 :]
     else:
         part = _new_part(reader)
         part.header = first if is_header(match_header(first)) else None
         part.columns = len(cells[0])
         _flush_text(reader, part)
         part.header_position = len(reader.rows)
-    if item.grid is not None:
-        part.last_grid, part.last_cells = item.grid, cells
-        part.last_positions = list(range(len(reader.rows), len(reader.rows) + len(cells)))
+    base = len(reader.rows)
     for row in cells:
         reader.rows.append(PdfRow(page, 0, tuple(row), part.number))
+    if item.grid is None:
+        part.open_groups = {}
+        return
+    # Where each band of the page's grid went: the split row's band into the
+    # row it continues.
+    band_positions = [
+        base + band
+        if split is None or band < body_start
+        else split
+        if band == body_start
+        else base + band - 1
+        for band in range(item.grid.bands)
+    ]
+    part.open_groups = _merges_across_pages(
+        reader, part.open_groups if continues else {}, item.grid, band_positions, body_start
+    )
+    part.last_cells = cells
+
+
+@dataclass
+class _Group:
+    """The parts of one merged cell cut by page breaks: where its rows are (in
+    the reader's rows), and the text drawn in each part."""
+
+    column: int
+    positions: list[int]
+    texts: list[str]
+
+
+def _merges_across_pages(
+    reader: _Reader,
+    open_groups: dict[int, _Group],
+    grid: _Grid,
+    band_positions: list[int],
+    start: int,
+) -> dict[int, _Group]:
+    """A merged cell cut by the page break goes on at the top of the next page
+    (under the repeated header), and perhaps over several pages: its parts are
+    one cell, whose label may be drawn in any of them (``_finish_groups`` gives
+    every part the label). The groups still open at the end of this page."""
+    still_open: dict[int, _Group] = {}
+    for region in grid.regions:
+        rows = [band_positions[band] for band in range(region.row0, region.row1)]
+        group = open_groups.get(region.col) if region.row0 == start else None
+        if group is not None:
+            group.positions += rows
+            group.texts.append(region.text)
+        if region.closed or region.row1 != grid.bands:
+            continue
+        if group is None:
+            group = _Group(region.col, rows, [region.text])
+            reader.groups.append(group)
+        still_open[region.col] = group
+    return still_open
+
+
+def _finish_groups(reader: _Reader) -> None:
+    """Each merged cell cut by page breaks: its label, joined from the parts it
+    is drawn in (a label cut by the break shows its first lines on one page,
+    the rest on the next), in every row of every part."""
+    for group in reader.groups:
+        text = ""
+        for part in group.texts:
+            if part and part != text:
+                text = _joined(text, part) if text else part
+        for position in group.positions:
+            row = reader.rows[position]
+            cells = list(row.cells)
+            if group.column < len(cells):
+                cells[group.column] = text
+                reader.rows[position] = PdfRow(row.page, row.number, tuple(cells), row.part)
 
 
 def _repeats_header(header: tuple[str, ...], cells: tuple[str, ...]) -> bool:
@@ -806,35 +877,6 @@ def _repeats_header(header: tuple[str, ...], cells: tuple[str, ...]) -> bool:
 def _subsequence(short: str, long: str) -> bool:
     rest = iter(long)
     return all(char in rest for char in short) and len(long) <= 2 * len(short) + 8
-
-
-def _continue_merges(
-    above: _Grid,
-    above_cells: list[list[str]],
-    below: _Grid,
-    below_cells: list[list[str]],
-    start: int,
-) -> None:
-    """A merged cell cut by the page break goes on at the top of the next page:
-    its parts are one cell, whose label may be drawn in either. The text is
-    carried into both parts' bands (the lists are changed in place)."""
-    for region in above.regions:
-        if region.closed or region.row1 != above.bands:
-            continue
-        following = next(
-            (r for r in below.regions if r.col == region.col and r.row0 == start),
-            None,
-        )
-        if following is None:
-            continue
-        # A label cut by the break shows its first lines on one page, the rest on
-        # the next. The part above may already carry the text of pages before it.
-        upper = above_cells[region.row0][region.col]
-        text = _joined(upper, following.text) if following.text != upper else upper
-        for band in range(region.row0, region.row1):
-            above_cells[band][region.col] = text
-        for band in range(following.row0, following.row1):
-            below_cells[band][following.col] = text
 
 
 def _split_row(above_cells: list[list[str]], below_cells: list[list[str]], start: int) -> bool:
@@ -854,10 +896,12 @@ def _split_row(above_cells: list[list[str]], below_cells: list[list[str]], start
     return False
 
 
-def _join_split_row(reader: _Reader, part: _Part, cells: list[list[str]], start: int) -> None:
+def _join_split_row(reader: _Reader, part: _Part, cells: list[list[str]], start: int) -> int:
     """The continued row's cells added to the row it continues (the last one given
     out for this part), each joined as a wrapped line."""
-    position = max(i for i, row in enumerate(reader.rows) if row.part == part.number)
+    position = max(
+        i for i, row in enumerate(reader.rows) if row.part == part.number and row.margin is None
+    )
     last = reader.rows[position]
     merged = []
     for col in range(max(len(last.cells), len(cells[start]))):
@@ -865,6 +909,7 @@ def _join_split_row(reader: _Reader, part: _Part, cells: list[list[str]], start:
         lower = cells[start][col] if col < len(cells[start]) else ""
         merged.append(upper if upper == lower or not lower else _joined(upper, lower))
     reader.rows[position] = PdfRow(last.page, last.number, tuple(merged), last.part)
+    return position
 
 
 def _joined(upper: str, lower: str) -> str:
