@@ -56,7 +56,7 @@ class ImportReport:
     """Whether the table was read from images through OCR."""
     ocr_readings: list = field(default_factory=list)
     """In a table read through OCR: each name and content that differs from the
-    plan's wording (``importers.ocr.Reading``), for review."""
+    plan's wording (``importers.ocr_readings.Reading``), for review."""
 
     @property
     def unchanged(self) -> bool:

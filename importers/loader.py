@@ -22,7 +22,8 @@ from importers.changes import ImportReport
 from importers.exported import PlanFields, split_exported
 from importers.limits import ImportLimits
 from importers.normaliser import StatusTable, normalise, split_years
-from importers.ocr import OCR_FORMAT, differing_readings, reading_warnings
+from importers.ocr import OCR_FORMAT
+from importers.ocr_readings import differing_readings, reading_warnings
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
 from importers.validator import field_length_problems, plan_slug_problem, validate_against_plan

@@ -5,7 +5,7 @@ from tqdm import tqdm
 
 from importers.changes import ImportReport
 from importers.loader import exported_import, status_import_years
-from importers.ocr import correction_candidates
+from importers.ocr_readings import correction_candidates
 from importers.problems import ImportProblems, Place, Problem
 from importers.validator import plan_slug_problem
 
