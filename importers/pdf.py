@@ -780,7 +780,7 @@ def _add_table(reader: _Reader, page: int, item: _PageItem) -> None:
         if (
             item.grid is not None
             and part.last_cells is not None
-            and _split_row(part.last_cells, cells, body_start)
+            and _split_row(part.last_cells, cells, body_start, set(part.open_groups))
         ):
             split = _join_split_row(reader, part, cells, body_start)
             cells = cells[:body_start] + cells[body_start + 1 :]
@@ -879,9 +879,13 @@ def _subsequence(short: str, long: str) -> bool:
     return all(char in rest for char in short) and len(long) <= 2 * len(short) + 8
 
 
-def _split_row(above_cells: list[list[str]], below_cells: list[list[str]], start: int) -> bool:
+def _split_row(
+    above_cells: list[list[str]], below_cells: list[list[str]], start: int, merged: set[int]
+) -> bool:
     """Whether the first row under the header continues the last row of the page
-    before: a column filled in every other row of both pages is empty in it."""
+    before: a column filled in every other row of both pages is empty in it.
+    Columns in which a merged cell runs on from the page before (``merged``)
+    do not count: their label may be drawn on either page."""
     if start >= len(below_cells):
         return False
     first = below_cells[start]
@@ -889,7 +893,7 @@ def _split_row(above_cells: list[list[str]], below_cells: list[list[str]], start
     if not body or not any(cell.strip() for cell in first):
         return False
     for col, cell in enumerate(first):
-        if cell.strip():
+        if cell.strip() or col in merged:
             continue
         if all(col < len(row) and row[col].strip() for row in body):
             return True
@@ -971,10 +975,16 @@ def _unruled_table(
         for top, chars in column:
             row = max(0, sum(1 for start in starts if top >= start - tolerance) - 1)
             rows[row][col].extend(chars)
-    cells = [
-        [cell_text(chars, edges[col], edges[col + 1]) for col, chars in enumerate(row)]
-        for row in rows
+    # Without rules a cell's edges are unknown; its column's text is as wide as
+    # the column less its padding, so the widest line measures the room.
+    extent = [
+        (
+            min((c["x0"] for _top, chars in column for c in chars), default=edges[col]),
+            max((c["x1"] for _top, chars in column for c in chars), default=edges[col + 1]),
+        )
+        for col, column in enumerate(pieces)
     ]
+    cells = [[cell_text(chars, *extent[col]) for col, chars in enumerate(row)] for row in rows]
     header_cells = [
         cell_text(chars, edges[col], edges[col + 1])
         for col, chars in _split_by_columns(header, column_of)

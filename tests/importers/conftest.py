@@ -41,7 +41,7 @@ def printed_pdfs(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     """Each test workbook and the PDF LibreOffice printed from it, by name:
 
     - ``merged``: goal and direction cells merged down their blocks, the seed's
-      57 projects over ten landscape A4 pages (blocks and their labels cut by
+      57 projects over eleven landscape A4 pages (blocks and their labels cut by
       page breaks), typed line breaks and Latin words in two statuses;
     - ``per-goal``: a sheet per goal, each a table with its goal's heading
       above it, on portrait A3;

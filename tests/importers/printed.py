@@ -59,7 +59,8 @@ def set_up_for_printing(
     """Every sheet of a workbook set up to print as a city's table: the table
     (from its header, the first row with as many cells as ``widths``, to its last
     such row) ruled and wrapped, rows tall enough for their text, the header
-    repeated on every page, one page wide."""
+    repeated on every page, one page wide; the sheet's name at the top of each
+    page and the page number at its foot."""
     workbook = load_workbook(path)
     for sheet in workbook.worksheets:
         columns = len(widths)
@@ -91,6 +92,9 @@ def set_up_for_printing(
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A3 if a3 else sheet.PAPERSIZE_A4
         sheet.print_title_rows = f"{header}:{header}"
         sheet.print_area = f"A1:{chr(ord('A') + columns - 1)}{sheet.max_row}"
+        # A running head and page numbers, as a city's printer adds them.
+        sheet.oddHeader.right.text = "&A"
+        sheet.oddFooter.center.text = "- &P / &N -"
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0

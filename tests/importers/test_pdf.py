@@ -51,7 +51,7 @@ def test_the_printed_layouts_are_what_the_tests_claim(printed_pdfs):
             return [(round(p.width), round(p.height)) for p in pdf.pages]
 
     assert set(pages("merged")) == {(842, 595)}
-    assert len(pages("merged")) == 12
+    assert len(pages("merged")) == 11
     assert set(pages("per-goal")) == {(842, 1191)}
     assert set(pages("unruled")) == {(842, 595)}
     parts = {row.part for row in read_table(printed_pdfs["per-goal"][1]).rows}
@@ -111,11 +111,11 @@ def test_a_status_remembers_its_page_and_row_and_the_project_page_shows_them(pri
     first = AnnualStatus.objects.get(project__number=1)
     last = AnnualStatus.objects.get(project__number=57)
     assert (first.source_page, first.source_row) == (1, 4)
-    assert (last.source_page, last.source_row) == (12, 4)
-    assert sorted(set(places.values())) == list(range(1, 13))
+    assert (last.source_page, last.source_row) == (11, 3)
+    assert sorted(set(places.values())) == list(range(1, 12))
 
     page = client.get(reverse("reports:project", kwargs={"slug": PLAN, "number": 57}))
-    assert "出典: merged.pdf の 12 ページ 4 行目" in page.content.decode()
+    assert "出典: merged.pdf の 11 ページ 3 行目" in page.content.decode()
 
 
 @pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_an_error_names_the_page_row_and_column(printed_pdfs):
         status_import(path=printed_pdfs["unnumbered"][1], plan_slug=PLAN)
 
     assert [str(problem) for problem in raised.value.problems] == [
-        "unnumbered.pdf:page 1:3:C: エラー 事業番号が読めません / the project has no number"
+        "unnumbered.pdf:page 1:4:C: エラー 事業番号が読めません / the project has no number"
         "「女性に対する暴力をなくす運動の周知」",
         "unnumbered.pdf:-:-:-: エラー 事業番号が抜けています: 2 / project numbers missing"
         " from the sequence: 2",

@@ -95,7 +95,7 @@ class Command(BaseCommand):
             for report in reports:
                 self._summarise(report)
                 if options["ocr_corrections"] is not None:
-                    self._write_candidates(options["ocr_corrections"], report)
+                    self._write_candidates(Path(options["ocr_corrections"]), report)
         if failed:
             raise CommandError(
                 f"{failed} 件のファイルを取り込めませんでした。上の行を直してから再実行してください"
