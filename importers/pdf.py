@@ -239,27 +239,36 @@ def cell_text(chars: Sequence[dict], left: float, right: float) -> str:
     return out
 
 
-_OCR_NUMERAL = re.compile(r"^[|lI]{1,3} ?(?=[^\x00-\x7f])")
-"""A Roman numeral at a label's start as OCR reads it: Ⅰ, Ⅱ and Ⅲ alike as
-one to three bars or l's."""
+_OCR_LABEL_NUMBER = re.compile(
+    r"^(?:[^\u3040-\u30ff\u4e00-\u9fff]{1,4}|\S{1,3}(?=[ \u3000]))[ \u3000]?"
+)
+"""What stands before a goal's title in a label as OCR reads it: Ⅰ, Ⅱ and Ⅲ
+alike as bars, l's, or a character such as 上."""
 
 
-def _numbered_in_order(rows: list[PdfRow]) -> list[PdfRow]:
-    """Labels whose Roman numeral OCR read as bars, numbered by their order in
-    their column: the first label so read is Ⅰ, the next different one Ⅱ, and
-    so on. OCR cannot tell Ⅰ, Ⅱ and Ⅲ apart, but labels numbered this way
-    (basic goals) come in sequence, and the normaliser checks that they do: a
-    column whose numbers start again would be reported, never taken silently."""
+def _goals_numbered_in_order(rows: list[PdfRow]) -> list[PdfRow]:
+    """In a table read through OCR, the basic goals' labels numbered by their
+    order in the goal column: the first label is Ⅰ, the next different one Ⅱ,
+    and so on. OCR cannot tell the Roman numerals Ⅰ, Ⅱ and Ⅲ apart (it reads
+    them as bars, l's or 上), but a merged goal cell's label is one reading
+    carried down its rows, and goals come in sequence: the normaliser checks
+    that they do, so a label read twice differently is reported, never taken
+    silently. The goal column is the one the header names (``importers.columns``)."""
+    goal_column: dict[int, int] = {}
     numbers: dict[int, dict[str, int]] = {}
     out = []
     for row in rows:
         cells = list(row.cells)
-        for col, cell in enumerate(cells):
-            match = _OCR_NUMERAL.match(cell)
-            if match is None:
-                continue
-            title = cell[match.end() :]
-            seen = numbers.setdefault(col, {})
+        found = match_header(tuple(cells))
+        if is_header(found):
+            if "goal" in found:
+                goal_column[row.part] = found["goal"]
+            out.append(row)
+            continue
+        col = goal_column.get(row.part)
+        if col is not None and len(cells) > 1 and col < len(cells) and cells[col].strip():
+            title = _OCR_LABEL_NUMBER.sub("", cells[col].strip(), count=1)
+            seen = numbers.setdefault(row.part, {})
             number = seen.setdefault(title, len(seen) + 1)
             if number <= 12:
                 cells[col] = f"{chr(0x215F + number)} {title}"
@@ -515,7 +524,7 @@ def read_pdf(
         _finish_groups(reader)
         pages = len(pdf.pages)
     rows = _without_furniture(reader, pages)
-    return _numbered_in_order(rows) if ocr else rows
+    return _goals_numbered_in_order(rows) if ocr else rows
 
 
 def _broken(file_name: str) -> ImportProblems:
@@ -539,6 +548,11 @@ _MARGIN = 0.1
 running head or a page number."""
 
 
+_OCR_SHORT_MARGIN = 12
+"""Characters of a line in a page's margin that, in a table read through OCR, is
+taken for a running head or a page number; a title is longer."""
+
+
 def _folded(text: str) -> str:
     return _DIGITS.sub("#", unicodedata.normalize("NFKC", text).replace(" ", ""))
 
@@ -554,7 +568,12 @@ def _without_furniture(reader: _Reader, pages: int) -> list[PdfRow]:
     rows: list[PdfRow] = []
     numbers: Counter[int] = Counter()
     for row in reader.rows:
-        if row.margin is not None and (row.margin in repeated or _PAGE_NUMBER.match(row.margin)):
+        if row.margin is not None and (
+            row.margin in repeated
+            or _PAGE_NUMBER.match(row.margin)
+            # OCR reads a running head differently from page to page.
+            or (reader.ocr and len(row.margin) <= _OCR_SHORT_MARGIN)
+        ):
             continue
         numbers[row.page] += 1
         rows.append(PdfRow(row.page, numbers[row.page], row.cells, row.part))
@@ -722,11 +741,13 @@ def _is_table_rows(item: _PageItem) -> bool:
 
 def _flush_text(reader: _Reader, part: _Part | None = None) -> None:
     """Lines read since the last table: the lead of the table that follows them
-    (``part``), or footnotes of the table before them when none follows."""
+    (``part``), or, when none follows, the file's closing notes. Those are a
+    part of their own, with no header: they are no rows of the table even when
+    a footnote's mark (※) is lost, as OCR may lose it."""
     if not reader.pending_text:
         return
     if part is None:
-        part = reader.parts[-1] if reader.parts else _new_part(reader)
+        part = _new_part(reader)
     for page, cells in reader.pending_text:
         reader.rows.append(PdfRow(page, 0, tuple(cells), part.number))
     reader.pending_text.clear()
