@@ -2,7 +2,7 @@
 
 The scan is made from the printed workbook of ``printed_pdfs`` (``merged``):
 rasterised by poppler's pdftoppm at 300 dpi and rebuilt as a PDF of pictures
-only, as a scanner makes it. OCR takes most of a minute (see docs/importing.md).
+only, as a scanner makes it. OCR takes about a minute on a quiet machine (see docs/importing.md).
 """
 
 import io
@@ -23,9 +23,10 @@ PLAN = "saitama-dv-2"
 
 ACCURACY_FLOOR = 0.93
 """The share of the status texts' characters OCR reads right, at least: measured
-0.946 (Tesseract 4.1 with Debian's Japanese data; docs/importing.md)."""
+0.946 and 0.956 on two page layouts (Tesseract 4.1 with Debian's Japanese data;
+docs/importing.md)."""
 DEPARTMENTS_FLOOR = 46
-"""Statuses, of 57, whose departments OCR reads exactly: measured 48. The
+"""Statuses, of 57, whose departments OCR reads exactly: measured 48 to 50. The
 others have a misread character (支援政策課 as 支援政信課) or lose the space
 between two departments on two lines of their cell."""
 
