@@ -10,7 +10,7 @@ PORT ?= 8000
 BIND_HOST ?= 127.0.0.1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run dev serve serve-proxied nginx prepare test test-deps chromium lint format lock clean bench-import bench-export bench-search bench-proxy bench-serve wrk
+.PHONY: install run dev serve serve-proxied nginx prepare test test-deps chromium libreoffice ocr lint format lock clean bench-import bench-export bench-search bench-proxy bench-serve wrk
 
 install: $(VENV)/.installed
 
@@ -59,11 +59,24 @@ format: install
 # screenshots show real glyphs) and use two checkers from package.json:
 # axe-core and the Nu Html Checker. Chromium is installed only when missing;
 # if it cannot be installed, the run stops here rather than skipping tests.
-test-deps: install chromium nginx node_modules/.installed
+test-deps: install chromium libreoffice ocr nginx node_modules/.installed
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=ja family 2>/dev/null | grep -q .; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk; \
+	fi
+
+# The PDF tests print workbooks to PDF as cities do (LibreOffice), rasterise one
+# (poppler's pdftoppm) and read it back through OCR (OCRmyPDF with Tesseract's
+# Japanese data); the importer itself needs only OCRmyPDF, and only for scans.
+libreoffice:
+	@if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libreoffice-calc-nogui poppler-utils; \
+	fi
+
+ocr:
+	@if ! command -v ocrmypdf >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx jpn; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ocrmypdf tesseract-ocr-jpn; \
 	fi
 
 # --ignore-scripts: vnu-jar's install script would download a Java runtime;
@@ -78,9 +91,11 @@ test: lint test-deps
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-tests-only-not-a-secret}" $(PY) -m pytest --durations=15
 
 # Generate a 100,000-row workbook, import it three times (median), print rows/s,
-# CPU time (importing process and server), peak memory and the time per stage.
-bench-import: install
+# CPU time (importing process and server), peak memory and the time per stage;
+# then a 200-page PDF printed from a workbook: pages/s and peak memory.
+bench-import: install libreoffice
 	$(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_import_pdf.py
 
 # Export 300,000 statuses in every download format, print time and peak memory.
 bench-export: install

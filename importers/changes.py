@@ -53,6 +53,11 @@ class ImportReport:
     changes: list[Change] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     import_run: ImportRun | None = None
+    ocr: bool = False
+    """Whether the table was read from images through OCR."""
+    ocr_readings: list = field(default_factory=list)
+    """In a table read through OCR: each name and content that differs from the
+    plan's wording (``importers.ocr_readings.Reading``), for review."""
 
     @property
     def unchanged(self) -> bool:

@@ -35,6 +35,7 @@ class DepartmentProblem:
     message_ja: str
     message_en: str
     value: str
+    may_be_cut: bool = False
 
 
 def parse_departments(cell: str) -> tuple[list[DepartmentEntry], list[DepartmentProblem]]:
@@ -73,6 +74,7 @@ def _parse_departments(
                 "担当課の欄の括弧が閉じていません（セルが途中で切れていませんか）",
                 "a bracket in the department cell is not closed (is the cell cut short?)",
                 cell,
+                may_be_cut=True,
             )
         )
     for kind, text in tokens:

@@ -11,6 +11,7 @@ import gc
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from importers.changes import Change, ImportReport
 from importers.exported import ExportedPart, PlanFields, split_exported
 from importers.limits import ImportLimits
 from importers.normaliser import StatusTable, normalise, split_years
+from importers.ocr import OCR_FORMAT
+from importers.ocr_readings import differing_readings, reading_warnings
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
 from importers.undo import departments_remove_unused, tables_state, undo_record
@@ -118,6 +121,16 @@ def status_import_years(
             started_at=started_at,
             one_year=one_year,
         )
+
+
+def _wording(plan) -> dict[int, tuple[str, str]]:
+    """Each of the plan's projects' name and content, by number, as held now."""
+    return {
+        number: (name, content)
+        for number, name, content in Project.objects.filter(plan=plan).values_list(
+            "number", "name", "content"
+        )
+    }
 
 
 def _limits() -> ImportLimits:
@@ -265,6 +278,15 @@ def _load_table(
         problems += validate_against_plan(
             table, plan, allow_new_projects=allow_new_projects, partial=partial
         )
+        read_through_ocr = table.file_format == OCR_FORMAT
+        readings = differing_readings(table, _wording(plan)) if read_through_ocr else []
+        problems += reading_warnings(readings)
+        if read_through_ocr:
+            # A scan holds every cell whole: what looks cut short is a misreading,
+            # listed for review with the other readings, not a reason to refuse.
+            problems = [
+                replace(p, severity=Severity.WARNING) if p.may_be_cut else p for p in problems
+            ]
         _raise_on_errors(problems)
         assert table.fiscal_year is not None
         created_plan = any(c.kind == "plan" and c.action == "added" for c in plan_changes)
@@ -284,6 +306,7 @@ def _load_table(
             row_count=len(table.projects),
             warnings=[p.as_dict() for p in problems],
             partial=partial and _lacks_projects(plan, table),
+            ocr=read_through_ocr,
         )
         total = len(table.projects)
         writer = TableWriter(
@@ -317,6 +340,8 @@ def _load_table(
             changes=changes,
             warnings=problems,
             import_run=None if dry_run else run,
+            ocr=read_through_ocr,
+            ocr_readings=readings,
         )
         if dry_run:
             transaction.set_rollback(True)

@@ -141,8 +141,8 @@ def normalise(
     rows = source.rows
     joined_into: int | None = None
     for position, row in enumerate(rows):
-        if row.sheet != reading.sheet:
-            reading.start_sheet(row.sheet)
+        if row.table != reading.sheet:
+            reading.start_sheet(row.sheet, row.table)
         if row.is_blank() or position == joined_into:
             continue
         if reading.columns is None:
@@ -191,9 +191,9 @@ class _Reading:
     placed: list[tuple[int, DirectionRecord, ProjectRecord]] = field(default_factory=list)
     """Each project with the index of its goal block and its direction."""
 
-    def start_sheet(self, sheet: str | None) -> None:
-        """Each sheet has its own header (and perhaps its own title)."""
-        self.sheet = sheet
+    def start_sheet(self, sheet: str | None, table: object) -> None:
+        """Each sheet (each of a PDF's tables) has its own header (and perhaps its own title)."""
+        self.sheet = table
         self.columns = None
         self.sheet_has_title = False
         self.sheet_goal = None
@@ -366,7 +366,7 @@ def _two_row_header(rows: list[SourceRow], position: int) -> tuple[SourceRow, in
     following = position + 1
     while following < len(rows) and rows[following].is_blank():
         following += 1
-    if following == len(rows) or rows[following].sheet != top.sheet:
+    if following == len(rows) or rows[following].table != top.table:
         return None
     bottom = rows[following]
     if is_header(match_header(bottom.cells)):
@@ -391,7 +391,7 @@ def _two_row_header(rows: list[SourceRow], position: int) -> tuple[SourceRow, in
         or any(len(cell.strip()) > 12 for cell in bottom.cells if cell not in top.cells)
     ):
         return None  # a header and its first data row
-    return SourceRow(bottom.sheet, bottom.number, tuple(cells)), following
+    return SourceRow(bottom.sheet, bottom.number, tuple(cells), bottom.part), following
 
 
 def _adds_years(top: tuple[str, ...], joined: tuple[str, ...]) -> bool:
@@ -521,6 +521,7 @@ def _project(
                 problem.message_ja,
                 problem.message_en,
                 problem.value,
+                may_be_cut=problem.may_be_cut,
             )
         )
     if not departments:

@@ -33,6 +33,10 @@ class Problem:
     message_ja: str
     message_en: str
     value: str | None = None
+    may_be_cut: bool = False
+    """The error says a cell looks cut short, as in a file cut off: in a table
+    read from a scan through OCR it is a misreading to review instead (a
+    warning), since a page's image holds every cell whole."""
 
     def __str__(self) -> str:
         text = f"{self.place}: {self.severity} {self.message_ja} / {self.message_en}"
@@ -51,8 +55,10 @@ class Problem:
         }
 
 
-def error(place: Place, ja: str, en: str, value: str | None = None) -> Problem:
-    return Problem(Severity.ERROR, place, ja, en, value)
+def error(
+    place: Place, ja: str, en: str, value: str | None = None, *, may_be_cut: bool = False
+) -> Problem:
+    return Problem(Severity.ERROR, place, ja, en, value, may_be_cut=may_be_cut)
 
 
 def warning(place: Place, ja: str, en: str, value: str | None = None) -> Problem:

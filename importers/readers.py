@@ -1,10 +1,11 @@
 """Readers: a file in, rows of cells with their places out. No structure, no database.
 
 The format is chosen by the file's content, not its name: a zip archive is read
-as an Excel workbook, text as CSV or as the tab-separated text extracted from a
-PDF, and a JSON object as this site's JSON download (its fields become the
-header row, each status a row). Files that are not tables (a PDF, a web page, an old ``.xls``) are refused
-with a message that says what the file is and what to do instead.
+as an Excel workbook, a PDF by its tables (``importers.pdf``), text as CSV or as
+the tab-separated text extracted from a PDF, and a JSON object as this site's
+JSON download (its fields become the header row, each status a row). Files that
+are not tables (a web page, an old ``.xls``) are refused with a message that
+says what the file is and what to do instead.
 """
 
 import codecs
@@ -48,6 +49,15 @@ class SourceRow:
     """1-based line or row number in the source."""
     cells: tuple[str, ...]
     """Cell text as published; a cell's column is its index (0 = A)."""
+    part: int | None = None
+    """The table the row belongs to, when that is not told by its sheet: a PDF's
+    rows are placed by page (their sheet is ``page N``), but a table runs on
+    over many pages."""
+
+    @property
+    def table(self) -> object:
+        """What the normaliser reads as one table, with its own header."""
+        return self.sheet if self.part is None else self.part
 
     def is_blank(self) -> bool:
         return not any(cell.strip() for cell in self.cells)
@@ -81,6 +91,8 @@ def read_table(
     budget = RowBudget(path.name, limits)
     if not data.strip():
         raise ImportProblems([error(place, "ファイルが空です", "the file is empty")])
+    if data.lstrip()[:5] == b"%PDF-":
+        return _read_pdf(path, data, progress, budget)
     not_a_table = _not_a_table(data)
     if not_a_table is not None:
         ja, en = not_a_table
@@ -125,12 +137,6 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _not_a_table(data: bytes) -> tuple[str, str] | None:
-    head = data.lstrip()[:8]
-    if head.startswith(b"%PDF"):
-        return (
-            "PDF ファイルです。表の文字を取り出して（タブ区切りテキスト）、または Excel・CSV で取り込んでください",
-            "this is a PDF; extract its table as tab-separated text, or use Excel or CSV",
-        )
     if data.startswith(_OLE2_MAGIC):
         return (
             "古い Excel 形式（.xls）です。Excel で .xlsx として保存し直してください",
@@ -300,6 +306,54 @@ def _counted(
         yield row
     if progress is not None:
         progress(count)
+
+
+# --- PDF --------------------------------------------------------------------
+
+
+def _read_pdf(path: Path, data: bytes, progress: Progress | None, budget: RowBudget) -> SourceTable:
+    """A PDF's tables (``importers.pdf``), each row placed as ``page N`` and its
+    row on that page. Pages with no text layer (a scan) are read through OCR
+    when it is installed (``importers.ocr``); otherwise the file is refused
+    with what to install."""
+    from importers.ocr import OCR_FORMAT, missing_ocr_problem, ocr_available, with_text_layer
+    from importers.pdf import ScannedPages, page_label, read_pdf
+
+    place = Place(path.name)
+    file_format = "pdf"
+    try:
+        read = read_pdf(path.name, data, progress)
+    except ScannedPages as scanned:
+        if not ocr_available():
+            raise ImportProblems([missing_ocr_problem(place, scanned.pages)]) from None
+        file_format = OCR_FORMAT
+        try:
+            read_data, rules = with_text_layer(data, place)
+            read = read_pdf(path.name, read_data, progress, ocr=True, rules=rules)
+        except ScannedPages as unread:
+            shown = "、".join(map(str, unread.pages))
+            raise ImportProblems(
+                [
+                    error(
+                        place,
+                        f"OCR でも文字を読み取れないページがあります: {shown} ページ",
+                        f"OCR found no text on page(s) {shown}",
+                    )
+                ]
+            ) from None
+    rows = [SourceRow(page_label(row.page), row.number, row.cells, row.part) for row in read]
+    for row in rows:
+        budget.take(row.sheet, row.number, row.cells)
+    if not rows:
+        raise ImportProblems(
+            [
+                error(
+                    place, "PDF に表も文字も見つかりません", "no table and no text found in the PDF"
+                )
+            ]
+        )
+    pages = tuple(dict.fromkeys(row.sheet for row in rows))
+    return SourceTable(path.name, file_format, rows, pages)
 
 
 # --- Excel ------------------------------------------------------------------

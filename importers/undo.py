@@ -101,6 +101,7 @@ _TABLES: dict[str, _Table] = {
             "status_text",
             "departments_text",
             "source_row",
+            "source_page",
             "import_run_id",
         ),
         lambda plan, year: AnnualStatus.objects.filter(project__plan_id=plan, fiscal_year=year),

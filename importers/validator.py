@@ -280,6 +280,7 @@ def department_prefix_problems(table: StatusTable, plan: Plan) -> list[Problem]:
                         f"the department '{name}' is the beginning of the known department "
                         f"'{known[index]}': is the cell cut short or misread?",
                         record.departments_text,
+                        may_be_cut=True,
                     )
                 )
     return problems
@@ -317,6 +318,7 @@ def cut_last_row_problems(table: StatusTable, plan: Plan) -> list[Problem]:
             f"the {label_en} cell of the last row (project {last.number}) is the beginning of what "
             "the plan holds for it: check that the file is not cut short",
             new,
+            may_be_cut=True,
         )
         for label_ja, label_en, old, new in stored
         if new != old and new and old.startswith(new)

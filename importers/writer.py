@@ -15,6 +15,7 @@ from django.db import connection
 from importers.changes import Change, text_diff
 from importers.exported import PlanFields
 from importers.normaliser import ProjectRecord, StatusTable
+from importers.pdf import page_of
 from importers.problems import ImportProblems, Place, error
 from importers.titles import folded, municipality_name, municipality_slug, plan_name, plan_slug
 from importers.validator import known_departments
@@ -454,13 +455,14 @@ class TableWriter:
                 "status_text",
                 "departments_text",
                 "source_row",
+                "source_page",
                 "import_run",
             ],
             new,
         )
         AnnualStatus.objects.bulk_update(
             changed,
-            ["status_text", "departments_text", "source_row", "import_run"],
+            ["status_text", "departments_text", "source_row", "source_page", "import_run"],
             batch_size=2000,
         )
         relinked = self._relink(relink, existing, wanted_departments, departments)
@@ -500,6 +502,7 @@ class TableWriter:
             record.status_text,
             record.departments_text,
             record.place.row or 0,
+            page_of(record.place.sheet),
             self.run.pk,
         )
 
@@ -513,11 +516,13 @@ class TableWriter:
         if diffs:
             label = f"{record.number} {record.name}（{self.table.fiscal_year}年度）"
             self.changes.append(Change("status", "changed", label, "\n".join(diffs)))
-        if not diffs and status.source_row == record.place.row:
+        page = page_of(record.place.sheet)
+        if not diffs and status.source_row == record.place.row and status.source_page == page:
             return False
         status.status_text = record.status_text
         status.departments_text = record.departments_text
         status.source_row = record.place.row or 0
+        status.source_page = page
         status.import_run = self.run
         return True
 

@@ -247,6 +247,11 @@ class ImportRun(models.Model):
     it added, changed or removed, as it was before and a digest of what it wrote."""
     reverted_at = models.DateTimeField("取り消し", null=True, blank=True)
     """When ``revert_import`` undid this run; the run stays in the history, marked."""
+    ocr = models.BooleanField(
+        "画像から読み取り",
+        default=False,
+        help_text="the table was read from images of its pages (a scanned PDF) through OCR",
+    )
 
     class Meta:
         verbose_name = "取り込み記録"
@@ -269,6 +274,9 @@ class AnnualStatus(models.Model):
     )
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="statuses")
     source_row = models.PositiveIntegerField("取り込み元の行")
+    source_page = models.PositiveIntegerField(
+        "取り込み元のページ", null=True, blank=True, help_text="in a PDF: the page of the row"
+    )
 
     class Meta:
         verbose_name = "年度実施状況"

@@ -19,9 +19,9 @@ APPS = ("importers", "reports")
 IMPORTER_STAGES = (
     # What the stages share: problems and the parsers of cells.
     ("problems", "columns", "numbering", "departments", "limits", "titles"),
-    ("readers", "exported"),
+    ("readers", "exported", "pdf", "ocr"),
     ("normaliser",),
-    ("validator",),
+    ("validator", "ocr_readings"),
     ("loader", "writer", "changes", "undo", "corrections", "management", "apps"),
 )
 """Each module of ``importers`` (by its name under the package), in the order of the flow."""

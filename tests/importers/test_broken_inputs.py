@@ -80,14 +80,15 @@ def test_workbook_whose_sheet_is_not_well_formed(seeded_plan, tmp_path):
     ]
 
 
-def test_pdf_named_xlsx(seeded_plan, tmp_path):
+def test_damaged_pdf_named_xlsx(seeded_plan, tmp_path):
+    """A PDF is read by its content whatever its name; this one has no pages."""
     path = tmp_path / "status.xlsx"
     path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
 
     assert _refused(path) == [
-        "status.xlsx:-:-:-: エラー PDF ファイルです。表の文字を取り出して（タブ区切りテキスト）、"
-        "または Excel・CSV で取り込んでください / this is a PDF; extract its table as "
-        "tab-separated text, or use Excel or CSV"
+        "status.xlsx:-:-:-: エラー PDF ファイルが壊れているか、途中で切れています。"
+        "元のファイルをもう一度保存してください / the PDF is damaged or cut short; "
+        "save the original again"
     ]
 
 

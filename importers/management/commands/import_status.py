@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from importers.changes import ImportReport
 from importers.loader import status_import_years
+from importers.ocr_readings import correction_candidates
 from importers.problems import ImportProblems, Place, Problem
 from importers.validator import plan_slug_problem
 from reports.downloads import dataset_files_build
@@ -52,6 +53,13 @@ class Command(BaseCommand):
             help="the table holds only some of the plan's projects (the pages say so for its year)",
         )
         parser.add_argument(
+            "--ocr-corrections",
+            type=Path,
+            metavar="TOML",
+            help="for a scanned PDF read through OCR: write each name and content that differs "
+            "from the plan's as a candidate entry of the corrections file, for review",
+        )
+        parser.add_argument(
             "--exported",
             action="store_true",
             help=(
@@ -91,6 +99,8 @@ class Command(BaseCommand):
             progress.close()
             for report in reports:
                 self._summarise(report)
+                if options["ocr_corrections"] is not None:
+                    self._write_candidates(Path(options["ocr_corrections"]), report)
             if not options["dry_run"]:
                 # After the commit (of load_fixtures' transaction, when it runs
                 # this command): the whole-dataset files for the new version.
@@ -118,9 +128,33 @@ class Command(BaseCommand):
                 f" / {rest:,} more not shown (only the first {PROBLEMS_SHOWN} are listed)"
             )
 
+    def _write_candidates(self, path: Path, report: ImportReport) -> None:
+        """The OCR readings to review, as corrections-file entries (never applied)."""
+        if not report.ocr_readings:
+            self.stdout.write(
+                f"{report.file_name}: 計画の文言と違う読み取りはありません（{path} は書きません）"
+                f" / no reading differs from the plan's wording; {path} not written"
+            )
+            return
+        path.write_text(
+            correction_candidates(report.plan_slug, report.fiscal_year, report.ocr_readings),
+            encoding="utf-8",
+        )
+        self.stdout.write(
+            f"{report.file_name}: 補正の候補 {len(report.ocr_readings)} 件を {path} に書きました。"
+            f"確かめてから fixtures/corrections.toml に加えてください"
+            f" / {len(report.ocr_readings)} candidate correction(s) written to {path}; "
+            "review them before adding any to fixtures/corrections.toml"
+        )
+
     def _summarise(self, report: ImportReport) -> None:
         self._write_problems(report.file_name, report.warnings)
         prefix = "[dry-run] " if report.dry_run else ""
+        if report.ocr:
+            self.stdout.write(
+                f"{prefix}{report.file_name}: この年度の表は画像から文字を読み取りました（OCR）。"
+                "警告の読み取りを確かめてください / read through OCR; review the readings warned about"
+            )
         if report.unchanged:
             self.stdout.write(
                 f"{prefix}{report.file_name}: 変更はありません（{report.fiscal_year}年度、"

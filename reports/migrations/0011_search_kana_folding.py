@@ -14,7 +14,7 @@ def rebuild_search_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0009_data_version"),
+        ("reports", "0010_pdf_page_and_ocr"),
     ]
 
     operations = [
