@@ -56,7 +56,20 @@ class SecurityHeadersMiddleware:
         for name, value in self.headers.items():
             if value:
                 response.headers.setdefault(name, value)
+        if is_open_data(request.path):
+            # Open data: any site's script may read it (nothing here depends on
+            # who asks, and no credentials are ever sent or accepted).
+            response.headers.setdefault("Access-Control-Allow-Origin", "*")
         return response
+
+
+FILE_SUFFIXES = (".csv", ".xlsx", ".json")
+"""Paths of downloads."""
+
+
+def is_open_data(path: str) -> bool:
+    """The JSON API and the downloads, as opposed to the HTML pages."""
+    return path.startswith(API_PREFIX) or path.endswith(FILE_SUFFIXES)
 
 
 class HealthCheckMiddleware:

@@ -51,7 +51,7 @@ from django.http import (
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from dvplan.middleware import API_PREFIX, database_unavailable
+from dvplan.middleware import database_unavailable, is_open_data
 from reports.dataversion import Version, data_version_get
 
 PAGE_COMPUTE_WAIT_SECONDS = 10
@@ -64,8 +64,6 @@ KEPT = "dvplan.page_kept"
 """Set in the WSGI environment when the answer is one the page cache keeps:
 ``cached_application`` then keeps the finished answer too."""
 
-FILE_SUFFIXES = (".csv", ".xlsx", ".json")
-"""Paths of downloads: a 304 for them carries the policy of files, not of pages."""
 
 STORED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 """What a cached answer keeps of its headers; the middleware above add the rest."""
@@ -173,7 +171,7 @@ def page_cache_key(version: Version, url: str) -> str:
 
 def _is_page(path: str) -> bool:
     """An HTML page: neither the API nor a download."""
-    return not path.startswith(API_PREFIX) and not path.endswith(FILE_SUFFIXES)
+    return not is_open_data(path)
 
 
 class PageCacheMiddleware:

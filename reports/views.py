@@ -216,12 +216,28 @@ def status_export(request: HttpRequest, slug: str, suffix: str) -> HttpResponse:
             return _xlsx_too_large(
                 request, csv_url=f"{csv_url}?{query}" if query else csv_url, row_count=row_count
             )
-    return _export_response(
-        filterset.qs,
-        suffix=suffix,
-        filename=f"{plan.slug}_実施状況",
-        ascii_filename=f"{plan.slug}_statuses",
-    )
+    return _export_response(filterset.qs, suffix=suffix, **_export_names(plan, filterset))
+
+
+def _export_names(plan, filterset) -> dict[str, str]:
+    """A download's file name, after its plan and filters, so that two downloads
+    of different views do not overwrite each other (e.g.
+    ``saitama-dv-2_2017_基本目標3_実施状況.xlsx``). The keyword is left out: a
+    file kept on a shared device should not name what its reader searched for."""
+    chosen = filterset.form.cleaned_data
+    parts: list[tuple[str, str]] = []
+    if chosen.get("year"):
+        parts.append((chosen["year"], chosen["year"]))
+    if chosen.get("goal"):
+        parts.append((f"基本目標{chosen['goal']}", f"goal{chosen['goal']}"))
+    if chosen.get("direction"):
+        parts.append((f"施策の方向{chosen['direction']}", f"direction{chosen['direction']}"))
+    if chosen.get("department"):
+        parts.append((chosen["department"], "department"))
+    return {
+        "filename": "_".join([plan.slug, *(ja for ja, _ in parts), "実施状況"]),
+        "ascii_filename": "_".join([plan.slug, *(en for _, en in parts), "statuses"]),
+    }
 
 
 @require_safe

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from urllib.parse import quote
 
 import pytest
 from openpyxl import load_workbook
@@ -48,8 +49,8 @@ def test_filtered_csv_is_exactly_the_filtered_statuses(client, seeded):
     assert response.getvalue() == (HEADER + HOUSING_ROWS).encode()
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"saitama-dv-2_statuses.csv\"; filename*=UTF-8''"
-        "saitama-dv-2_%E5%AE%9F%E6%96%BD%E7%8A%B6%E6%B3%81.csv"
+        "attachment; filename=\"saitama-dv-2_department_statuses.csv\"; filename*=UTF-8''"
+        "saitama-dv-2_%E4%BD%8F%E5%AE%85%E6%94%BF%E7%AD%96%E8%AA%B2_%E5%AE%9F%E6%96%BD%E7%8A%B6%E6%B3%81.csv"
     )
     assert response["Referrer-Policy"] == "no-referrer"
     assert "Set-Cookie" not in response
@@ -60,8 +61,8 @@ def test_csv_for_excel_is_the_same_bytes_after_a_bom(client, seeded):
     response = client.get(HOUSING.format("-excel.csv"))
     assert response.getvalue() == b"\xef\xbb\xbf" + (HEADER + HOUSING_ROWS).encode()
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"saitama-dv-2_statuses-excel.csv\"; filename*=UTF-8''"
-        "saitama-dv-2_%E5%AE%9F%E6%96%BD%E7%8A%B6%E6%B3%81-excel.csv"
+        "attachment; filename=\"saitama-dv-2_department_statuses-excel.csv\"; filename*=UTF-8''"
+        "saitama-dv-2_%E4%BD%8F%E5%AE%85%E6%94%BF%E7%AD%96%E8%AA%B2_%E5%AE%9F%E6%96%BD%E7%8A%B6%E6%B3%81-excel.csv"
     )
 
 
@@ -164,8 +165,8 @@ def test_xlsx_has_a_frozen_wrapped_header_and_a_sheet_describing_the_columns(cli
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"saitama-dv-2_statuses.xlsx\"; filename*=UTF-8''"
-        "saitama-dv-2_%E5%AE%9F%E6%96%BD%E7%8A%B6%E6%B3%81.xlsx"
+        "attachment; filename=\"saitama-dv-2_department_statuses.xlsx\"; filename*=UTF-8''"
+        "saitama-dv-2_%E4%BD%8F%E5%AE%85%E6%94%BF%E7%AD%96%E8%AA%B2_%E5%AE%9F%E6%96%BD%E7%8A%B6%E6%B3%81.xlsx"
     )
     workbook = load_workbook(io.BytesIO(response.getvalue()))
     assert workbook.sheetnames == ["実施状況", "列の説明"]
@@ -297,3 +298,26 @@ def test_the_importers_header_words_find_each_column_of_the_export():
         "status": "実施状況",
         "departments": "担当課",
     }
+
+
+@pytest.mark.django_db
+def test_a_downloads_name_carries_its_filters_but_never_the_keyword(client, seeded):
+    response = client.get(
+        "/plans/saitama-dv-2/statuses.xlsx?year=2017&goal=3&direction=3-2&q=%E7%9B%B8%E8%AB%87"
+    )
+    response.close()
+    assert response["Content-Disposition"] == (
+        'attachment; filename="saitama-dv-2_2017_goal3_direction3-2_statuses.xlsx"; '
+        "filename*=UTF-8''saitama-dv-2_2017_"
+        + quote("基本目標3_施策の方向3-2_実施状況.xlsx", safe="")
+    )
+
+
+@pytest.mark.django_db
+def test_open_data_may_be_read_by_any_sites_script_and_pages_may_not(client, seeded):
+    for url in ("/api/v1/plans/", HOUSING.format(".csv"), "/data/statuses.json"):
+        response = client.get(url)
+        response.close()  # a download is a file or a stream: closed, as a server closes it
+        assert response["Access-Control-Allow-Origin"] == "*", url
+    for url in ("/", "/data/", "/plans/saitama-dv-2/statuses/"):
+        assert "Access-Control-Allow-Origin" not in client.get(url), url
