@@ -36,7 +36,7 @@ RUNS = 3
 
 
 def generate(path: Path, rows: int) -> None:
-    from tests.synthetic import ProjectRow, StatusRow, SyntheticPlan, spread, write_workbook
+    from tests.synthetic import benchmark_plan, write_workbook
 
     departments = [f"第{n}課" for n in range(1, 41)]
 
@@ -46,36 +46,13 @@ def generate(path: Path, rows: int) -> None:
             department += f"（平成30年度より旧{department}から組織変更） 全庁"
         return department
 
-    numbered = list(spread(rows, GOALS, DIRECTIONS_PER_GOAL))
-    plan = SyntheticPlan(
+    plan = benchmark_plan(
         slug="bench",
-        title="ベンチマーク用 基本計画",
-        goals={g: f"基本目標{g}の名称" for g in range(1, GOALS + 1)},
-        directions={
-            (g, d): f"施策の方向{d}の名称"
-            for g in range(1, GOALS + 1)
-            for d in range(1, DIRECTIONS_PER_GOAL + 1)
-        },
-        projects=[
-            ProjectRow(
-                number,
-                goal,
-                direction,
-                f"事業{number}の名称",
-                f"事業{number}の内容。市民への啓発と相談体制の充実を図ります。" * 2,
-            )
-            for number, goal, direction in numbered
-        ],
-        statuses=(
-            StatusRow(
-                project=number,
-                fiscal_year=FISCAL_YEAR,
-                text=f"事業{number}を実施した（参加人数：{number % 500}人、開催回数：{number % 12}回）。"
-                "関係機関と連携し、相談窓口の周知を行った。",
-                departments_text=department_cell(number),
-            )
-            for number, _, _ in numbered
-        ),
+        rows=rows,
+        goals=GOALS,
+        directions_per_goal=DIRECTIONS_PER_GOAL,
+        fiscal_year=FISCAL_YEAR,
+        department_cell=department_cell,
     )
     write_workbook(
         plan,

@@ -30,34 +30,15 @@ FISCAL_YEAR = 2019
 def generate(directory: Path, rows: int) -> Path:
     """The workbook of ``rows`` projects, printed to ``directory/bench.pdf``."""
     from tests.importers.printed import print_to_pdf, set_up_for_printing
-    from tests.synthetic import ProjectRow, StatusRow, SyntheticPlan, spread, write_workbook
+    from tests.synthetic import benchmark_plan, write_workbook
 
-    numbered = list(spread(rows, 5, 6))
-    plan = SyntheticPlan(
+    plan = benchmark_plan(
         slug="bench-pdf",
-        title="ベンチマーク用 基本計画",
-        goals={g: f"基本目標{g}の名称" for g in range(1, 6)},
-        directions={(g, d): f"施策の方向{d}の名称" for g in range(1, 6) for d in range(1, 7)},
-        projects=[
-            ProjectRow(
-                number,
-                goal,
-                direction,
-                f"事業{number}の名称",
-                f"事業{number}の内容。市民への啓発と相談体制の充実を図ります。" * 2,
-            )
-            for number, goal, direction in numbered
-        ],
-        statuses=(
-            StatusRow(
-                project=number,
-                fiscal_year=FISCAL_YEAR,
-                text=f"事業{number}を実施した（参加人数：{number % 500}人、開催回数：{number % 12}回）。"
-                "関係機関と連携し、相談窓口の周知を行った。",
-                departments_text=f"第{number % 40 + 1}課",
-            )
-            for number, _, _ in numbered
-        ),
+        rows=rows,
+        goals=5,
+        directions_per_goal=6,
+        fiscal_year=FISCAL_YEAR,
+        department_cell=lambda number: f"第{number % 40 + 1}課",
     )
     workbook = write_workbook(
         plan,

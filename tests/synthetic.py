@@ -140,6 +140,50 @@ def spread(projects: int, goals: int, directions_per_goal: int) -> Iterator[tupl
         yield number, block // directions_per_goal + 1, block % directions_per_goal + 1
 
 
+def benchmark_plan(
+    *,
+    slug: str,
+    rows: int,
+    goals: int,
+    directions_per_goal: int,
+    fiscal_year: int,
+    department_cell: Callable[[int], str],
+) -> "SyntheticPlan":
+    """The import benchmarks' plan: ``rows`` projects spread over the goals and
+    directions, each with generated names, content and one year's status."""
+    numbered = list(spread(rows, goals, directions_per_goal))
+    return SyntheticPlan(
+        slug=slug,
+        title="ベンチマーク用 基本計画",
+        goals={g: f"基本目標{g}の名称" for g in range(1, goals + 1)},
+        directions={
+            (g, d): f"施策の方向{d}の名称"
+            for g in range(1, goals + 1)
+            for d in range(1, directions_per_goal + 1)
+        },
+        projects=[
+            ProjectRow(
+                number,
+                goal,
+                direction,
+                f"事業{number}の名称",
+                f"事業{number}の内容。市民への啓発と相談体制の充実を図ります。" * 2,
+            )
+            for number, goal, direction in numbered
+        ],
+        statuses=(
+            StatusRow(
+                project=number,
+                fiscal_year=fiscal_year,
+                text=f"事業{number}を実施した（参加人数：{number % 500}人、開催回数：{number % 12}回）。"
+                "関係機関と連携し、相談窓口の周知を行った。",
+                departments_text=department_cell(number),
+            )
+            for number, _, _ in numbered
+        ),
+    )
+
+
 def numbered_structure(
     goals: int,
     directions_per_goal: int,
