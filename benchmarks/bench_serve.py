@@ -46,13 +46,14 @@ DATASETTE = os.environ.get("BENCH_DATASETTE") or str(ROOT / ".data/bench-venv/bi
 WRK_REPORT = ROOT / "benchmarks" / "wrk_report.lua"
 
 PLAN = "saitama-dv-2"
+MUNICIPALITY = "saitama-city"
 DEPARTMENT = quote("男女共同参画課")
 KEYWORD = quote("相談")
 FACETS = "&_facet=goal&_facet=fiscal_year&_facet=department_names"
 PAGES = {
     # name: (this site's URL, Datasette's URL for the same rows)
     "department": (
-        f"/departments/{DEPARTMENT}/",
+        f"/m/{MUNICIPALITY}/departments/{DEPARTMENT}/",
         f"/bench/statuses?department_names__contains={DEPARTMENT}{FACETS}",
     ),
     "home": ("/", f"/bench/statuses?plan={PLAN}&_facet=goal&_facet=fiscal_year"),

@@ -95,15 +95,19 @@ def query_parameters(request: HttpRequest) -> list[tuple[str, str]]:
 
 def normalised_url(request: HttpRequest) -> str:
     """Scheme, host and path, then the parameters sorted by name (each name's
-    values in their order) with the empty ones dropped: what an answer is
-    cached by, one for every spelling of the same query.
+    values in their order): what an answer is cached by, one for every order of
+    the same query. A page's empty parameters are dropped (the middleware has
+    sent the reader to the URL without them); the API's and the downloads' are
+    kept, since to them an empty value is a value (``?page=`` is a 400, as the
+    OpenAPI document says a page is a whole number).
 
-    The empty parameters are dropped from the request itself, so that the view
-    answers every spelling alike (``?page=`` is the first page, not an error).
-    Their order is kept for the view: the links it writes follow the reader's
-    order, and an answer cached for another order differs only in that; hence
-    weak ETags."""
-    parameters = [(name, value) for name, value in query_parameters(request) if value != ""]
+    The dropped parameters are dropped from the request itself, so that the view
+    answers every spelling alike. Their order is kept for the view: the links it
+    writes follow the reader's order, and an answer cached for another order
+    differs only in that; hence weak ETags."""
+    parameters = query_parameters(request)
+    if _is_page(request.path):
+        parameters = [(name, value) for name, value in parameters if value != ""]
     request.META["QUERY_STRING"] = urlencode(parameters)
     request.GET = QueryDict(request.META["QUERY_STRING"])
     query = urlencode(sorted(parameters, key=lambda pair: pair[0]))

@@ -83,7 +83,7 @@ _TABLES: dict[str, _Table] = {
     # that a department the run removed (no status used it any more) comes back.
     "department": _Table(
         Department,
-        ("municipality_id", "name", "kind"),
+        ("municipality_id", "name", "reading", "kind"),
         lambda plan, year: Department.objects.all(),
         plan_level=False,
     ),
@@ -382,7 +382,7 @@ def _restore(run: ImportRun, rows: dict[str, list[list[object]]]) -> dict[str, i
             clash = next(
                 (
                     name
-                    for municipality_id, name, _kind in (
+                    for municipality_id, name, _reading, _kind in (
                         back[pk] for pk in back if pk not in present
                     )
                     if Department.objects.filter(

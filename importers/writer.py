@@ -6,6 +6,7 @@ Runs inside the loader's transaction (``importers.loader``), after the file
 has been normalised and validated.
 """
 
+import tomllib
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -603,3 +604,21 @@ def lock_imports() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
     data_version_publish_on_commit()
+
+
+def department_readings_load(*, path: Path) -> int:
+    """Set each listed department's reading (its name in hiragana, for the index's
+    reading order) from ``path``; return how many departments it set. A listed
+    department the site does not hold is skipped: the list may name a city's
+    departments before their tables are imported."""
+    with path.open("rb") as handle:
+        entries = tomllib.load(handle).get("reading", [])
+    data_version_publish_on_commit()
+    updated = 0
+    for entry in entries:
+        updated += (
+            Department.objects.filter(municipality__name=entry["municipality"], name=entry["name"])
+            .exclude(reading=entry["reading"])
+            .update(reading=entry["reading"])
+        )
+    return updated

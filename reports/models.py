@@ -130,6 +130,10 @@ class Department(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="departments", verbose_name="自治体"
     )
     name = models.CharField("名称", max_length=200)
+    # A database default too: the importer writes new departments with COPY.
+    reading = models.CharField("読み", max_length=400, blank=True, default="", db_default="")
+    """The name in hiragana, for the index's reading order (fixtures/department_readings.toml);
+    empty until someone has written it down."""
     kind = models.CharField("種別", max_length=20, choices=Kind, default=Kind.SECTION)
     predecessors = models.ManyToManyField(
         "self",

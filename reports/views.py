@@ -274,19 +274,39 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def department_index(request: HttpRequest) -> HttpResponse:
+    order = _department_order(request)
     return render(
-        request, "reports/department_index.html", {"departments": selectors.department_list()}
+        request,
+        "reports/department_index.html",
+        {"departments": selectors.department_list(order=order), **_orders(order)},
     )
 
 
 @require_safe
 def municipality_departments(request: HttpRequest, municipality: str) -> HttpResponse:
     found = selectors.municipality_get(slug=municipality)
+    order = _department_order(request)
     return render(
         request,
         "reports/department_index.html",
-        {"municipality": found, "departments": selectors.department_list(municipality=found)},
+        {
+            "municipality": found,
+            "departments": selectors.department_list(municipality=found, order=order),
+            **_orders(order),
+        },
     )
+
+
+def _department_order(request: HttpRequest) -> str:
+    """``?sort=`` of the department index; anything else is the default order."""
+    order = request.GET.get("sort", "")
+    return (
+        order if order in selectors.DEPARTMENT_ORDERS else next(iter(selectors.DEPARTMENT_ORDERS))
+    )
+
+
+def _orders(order: str) -> dict[str, object]:
+    return {"order": order, "orders": selectors.DEPARTMENT_ORDERS.items()}
 
 
 @require_safe

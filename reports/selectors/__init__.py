@@ -11,6 +11,7 @@ joins, so a page's query count stays the same whatever the size of the data.
 
 from reports.selectors.api_lists import api_departments, api_directions, api_goals, api_projects
 from reports.selectors.departments import (
+    DEPARTMENT_ORDERS,
     department_get,
     department_list,
     department_statuses,
@@ -42,6 +43,7 @@ from reports.selectors.statuses import (
 )
 
 __all__ = [
+    "DEPARTMENT_ORDERS",
     "PageNumberError",
     "all_statuses",
     "api_departments",

@@ -1,5 +1,6 @@
 """Reads for the department pages: every department, and one with its statuses and those of its predecessors."""
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Count
@@ -14,27 +15,52 @@ from reports.selectors.prefetches import (
     succession_prefetches,
 )
 
+DEPARTMENT_ORDERS = {
+    "reading": "名前の順（五十音）",
+    "entries": "記載の多い順",
+}
+"""The department index's orders (``?sort=``), the first the default."""
+
 
 def department_list(
-    *, municipality: Municipality | None = None, name: str | None = None
+    *, municipality: Municipality | None = None, name: str | None = None, order: str = "reading"
 ) -> list[Department]:
     """Every department (or a municipality's, or those of one name) with its
-    counts and its predecessor and successor links, by municipality."""
+    counts and its predecessor and successor links, by municipality, sections
+    before the whole government (全庁), each in ``order``: by reading (the
+    name where no reading is written down), or by number of statuses."""
     departments = Department.objects.all()
     if municipality is not None:
         departments = departments.filter(municipality=municipality)
     if name is not None:
         # PostgreSQL text cannot hold NUL, so no department has it in its name.
         departments = departments.filter(name=name) if "\x00" not in name else departments.none()
-    return list(
+    found = list(
         departments.select_related("municipality")
-        .order_by("municipality__name", "kind", "name")
         .annotate(
             status_count=Count("statuses", distinct=True),
             project_count=Count("statuses__project", distinct=True),
         )
+        .order_by("municipality__name", "kind", "name")
         .prefetch_related(*succession_prefetches())
     )
+    return sorted(
+        found,
+        key=lambda d: (
+            d.municipality.name,
+            d.kind,
+            -d.status_count if order == "entries" else 0,
+            *reading_key(d.reading or d.name),
+        ),
+    )
+
+
+def reading_key(reading: str) -> tuple[str, str]:
+    """五十音 order: a kana with and without its voicing mark (か, が, ぱ) sort
+    together, then the voiced one after; not the code points' order, which
+    puts every が after every か."""
+    decomposed = unicodedata.normalize("NFKD", reading)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)), reading
 
 
 def municipality_get(*, slug: str) -> Municipality:

@@ -1,7 +1,11 @@
 """Every page type, parsed as a reader sees it, on the seeded plan."""
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 
+from importers.writer import department_readings_load
+from reports.models import Department
 from tests.conftest import OLD_NAME_FOR_PROJECT_18
 from tests.pages import PAGE_URLS
 from tests.reports.html import main_of, parse
@@ -271,15 +275,46 @@ def test_department_index_lists_counts_and_reorganisations(client, seeded):
     assert response.status_code == 200
     main = main_of(response)
     assert main.texts("h1") == ["担当課の一覧"]
-    rows = {row.one("th").text: row.texts("td") for row in main.one("tbody").all("tr")}
+    # The sections, then the whole government's entries apart.
+    assert main.texts("h3") == ["課・室", "市全体（全庁）の記載"]
+    sections, whole = main.all("tbody")
+    rows = {row.one("th").one("a").text: row.texts("td") for row in sections.all("tr")}
     assert rows["男女共同参画課"] == ["27", "27", ""]
     assert rows["市民生活安全課"] == ["2", "2", "旧 市民総務課（平成28年度（2016年度）から）"]
     assert rows["市民総務課"] == ["0", "0", "新 市民生活安全課（平成28年度（2016年度）から）"]
-    assert rows["全庁（市全体）"] == ["2", "2", ""]
-    names = [row.one("th").text for row in main.one("tbody").all("tr")]
-    assert names[0] != "全庁（市全体）"
-    assert len(names) == 26
+    assert len(rows) == 25
+    assert [(row.one("th").text, row.texts("td")) for row in whole.all("tr")] == [
+        ("全庁（市全体） （ぜんちょう）", ["2", "2", ""])
+    ]
     assert crumbs(response) == ["ホーム", "担当課の一覧"]
+
+
+@pytest.mark.django_db
+def test_department_index_sorts_by_reading_or_by_entries(client, seeded):
+    def names(url: str) -> list[str]:
+        sections = main_of(client.get(url)).all("tbody")[0]
+        return [row.one("th").one("a").text for row in sections.all("tr")]
+
+    # Without readings, by the name's code points: 男女共同参画課 comes late.
+    Department.objects.update(reading="")
+    assert names("/departments/").index("男女共同参画課") == 19
+    assert (
+        department_readings_load(path=settings.BASE_DIR / "fixtures" / "department_readings.toml")
+        == 26
+    )
+    cache.clear()  # the new data version, which load_fixtures publishes when it commits
+    by_reading = names("/departments/")
+    assert by_reading[:4] == ["安心安全課", "学事課", "観光国際課", "危機管理課"]
+    assert by_reading.index("男女共同参画課") == 22
+    page = main_of(client.get("/departments/"))
+    assert page.one("nav", cls="sort-nav").texts("li") == ["名前の順（五十音）", "記載の多い順"]
+    by_entries = names("/departments/?sort=entries")
+    assert by_entries[0] == "男女共同参画課"
+    assert main_of(client.get("/departments/?sort=entries")).one("nav", cls="sort-nav").links() == [
+        ("名前の順（五十音）", "?sort=reading")
+    ]
+    # Anything else is the default order.
+    assert names("/departments/?sort=x") == by_reading
 
 
 @pytest.mark.django_db

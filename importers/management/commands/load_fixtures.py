@@ -8,6 +8,7 @@ from django.db import transaction
 
 from importers.corrections import CorrectionsError, corrections_load
 from importers.titles import municipality_slug
+from importers.writer import department_readings_load
 from reports import search
 from reports.dataversion import data_version_publish_on_commit
 from reports.downloads import dataset_files_build
@@ -23,6 +24,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--manifest", type=Path, default=settings.BASE_DIR / "fixtures" / "plans.toml"
+        )
+        parser.add_argument(
+            "--readings",
+            type=Path,
+            default=settings.BASE_DIR / "fixtures" / "department_readings.toml",
         )
         parser.add_argument(
             "--corrections",
@@ -75,6 +81,9 @@ class Command(BaseCommand):
             repaired = search.repair()
             if repaired:
                 self.stdout.write(f"検索索引: 文書のない状況 {repaired} 件を索引に追加")
+            readings = department_readings_load(path=options["readings"])
+            if readings:
+                self.stdout.write(f"担当課の読み: {readings} 件を設定")
             try:
                 report = corrections_load(path=options["corrections"])
             except CorrectionsError as problems:
