@@ -332,12 +332,15 @@ def department_by_name(request: HttpRequest, name: str) -> HttpResponse:
 @require_safe
 def department_detail(request: HttpRequest, municipality: str, name: str) -> HttpResponse:
     department = selectors.department_get(municipality_slug=municipality, name=name)
+    # ?shared=1: only the entries the section shares with others (共管).
+    shared_only = request.GET.get("shared") == "1"
     return render(
         request,
         "reports/department_detail.html",
         {
             "department": department,
-            "plans": selectors.department_statuses(department=department),
+            "shared_only": shared_only,
+            "plans": selectors.department_statuses(department=department, shared_only=shared_only),
         },
     )
 

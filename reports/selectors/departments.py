@@ -82,10 +82,12 @@ def department_get(*, municipality_slug: str, name: str) -> Department:
 
 @dataclass
 class DepartmentEntry:
-    """A status on a department's page; ``listed_as`` is the predecessor it was listed under."""
+    """A status on a department's page; ``listed_as`` is the predecessor it was
+    listed under; ``shared_with`` the other departments it lists (共管)."""
 
     status: AnnualStatus
     listed_as: Department | None = None
+    shared_with: list[Department] = field(default_factory=list)
 
 
 @dataclass
@@ -102,8 +104,11 @@ class DepartmentPlan:
     years: list[DepartmentYear] = field(default_factory=list)
 
 
-def department_statuses(*, department: Department) -> list[DepartmentPlan]:
-    """Every status of the department and its predecessors, by plan and year (newest first)."""
+def department_statuses(
+    *, department: Department, shared_only: bool = False
+) -> list[DepartmentPlan]:
+    """Every status of the department and its predecessors, by plan and year
+    (newest first); with ``shared_only``, those it shares with other departments."""
     links = list(department.predecessor_links.all())
     statuses = list(
         statuses_with_departments()
@@ -125,7 +130,13 @@ def department_statuses(*, department: Department) -> list[DepartmentPlan]:
         listed_as = None
         if all(d.pk != department.pk for d in listed):
             listed_as = next(d for d in listed if d.pk in predecessors)
-        years[-1].entries.append(DepartmentEntry(status=status, listed_as=listed_as))
+        own = department if listed_as is None else listed_as
+        shared_with = [d for d in listed if d.pk != own.pk]
+        if shared_only and not shared_with:
+            continue
+        years[-1].entries.append(
+            DepartmentEntry(status=status, listed_as=listed_as, shared_with=shared_with)
+        )
     _add_period_years(plans)
     return plans
 

@@ -1,5 +1,7 @@
 """Every page type, parsed as a reader sees it, on the seeded plan."""
 
+from urllib.parse import quote
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -343,7 +345,8 @@ def test_department_page_lists_its_statuses_by_year(client, seeded):
     )
     rows = main.one("tbody").all("tr")
     assert [row.one("th").text for row in rows] == ["18 住民相談事業", "20 外国人のための生活相談"]
-    assert rows[1].texts("td")[1] == "市民生活安全課、観光国際課"
+    # Project 20 is shared with 観光国際課 (共管).
+    assert rows[1].texts("td")[1] == "共管 市民生活安全課、観光国際課"
     assert main.all("span", cls="listed-as") == []
     assert crumbs(response) == ["ホーム", "担当課の一覧", "さいたま市", "市民生活安全課"]
 
@@ -506,3 +509,31 @@ def test_fiscal_year_page_links_to_the_other_years(client, seeded, import_seed_a
     assert nav.texts("li") == ["平成30年度（2018年度）", "平成29年度（2017年度）"]
     assert nav.links() == [("平成30年度（2018年度）", "/plans/saitama-dv-2/years/2018/")]
     assert nav.one("span", aria_current="page").text == "平成29年度（2017年度）"
+
+
+@pytest.mark.django_db
+def test_a_departments_shared_entries_name_the_other_sections_and_can_be_shown_alone(
+    client, seeded
+):
+    base = "/m/saitama-city/departments/"
+    rights = main_of(client.get(base + "人権教育推進室/"))
+    row = next(
+        row for row in rights.one("tbody").all("tr") if row.one("th").one("a").text.startswith("7 ")
+    )
+    cell = row.one("td", cls="col-departments")
+    assert cell.one("span", cls="shared-label").text == "共管"
+    assert ("男女共同参画課", base + quote("男女共同参画課") + "/") in cell.links()
+
+    everything = main_of(client.get(base + "男女共同参画課/"))
+    only_shared = main_of(client.get(base + "男女共同参画課/?shared=1"))
+    rows = [row for row in everything.all("tbody")[0].all("tr")]
+    shared_rows = [row for row in rows if row.all("span", cls="shared-label")]
+    kept = only_shared.all("tbody")[0].all("tr")
+    assert [row.one("th").one("a").text for row in kept] == [
+        row.one("th").one("a").text for row in shared_rows
+    ]
+    assert 0 < len(kept) < len(rows)
+    assert only_shared.one("p", cls="shared-toggle").links() == [("すべての記載を見る", "?")]
+    assert everything.one("p", cls="shared-toggle").links() == [
+        ("共管（ほかの課と一緒に担当する）記載だけを見る", "?shared=1")
+    ]
