@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from reports.filters import counted_as
-from reports.models import AnnualStatus, Department, Municipality, Plan
+from reports.models import AnnualStatus, Department, Municipality, Plan, Project
 from reports.selectors.prefetches import (
     corrections_prefetch,
     statuses_with_departments,
@@ -96,6 +96,10 @@ class DepartmentYear:
     entries: list[DepartmentEntry] = field(default_factory=list)
     published: bool = True
     """False: the plan has no statuses for this year yet (「未掲載」)."""
+    section_projects: int = 0
+    """How many of the plan's projects the department has entries for, in any year."""
+    missing: list[Project] = field(default_factory=list)
+    """Those of them without an entry of the department this year (a published year)."""
 
 
 @dataclass
@@ -138,7 +142,25 @@ def department_statuses(
             DepartmentEntry(status=status, listed_as=listed_as, shared_with=shared_with)
         )
     _add_period_years(plans)
+    if not shared_only:
+        _add_worklist(plans)
     return plans
+
+
+def _add_worklist(plans: list[DepartmentPlan]) -> None:
+    """For each published year: how many of the section's projects (those it
+    has entries for in any year) have one that year, and which have none."""
+    for group in plans:
+        projects = {
+            entry.status.project.number: entry.status.project
+            for year in group.years
+            for entry in year.entries
+        }
+        for year in group.years:
+            year.section_projects = len(projects)
+            if year.published:
+                present = {entry.status.project.number for entry in year.entries}
+                year.missing = [projects[n] for n in sorted(projects) if n not in present]
 
 
 def _add_period_years(plans: list[DepartmentPlan]) -> None:

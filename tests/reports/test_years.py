@@ -143,3 +143,23 @@ def test_department_page_tells_a_published_year_without_entries_from_an_unpublis
         "平成29年度（2017年度）（2件）",
         "平成28年度（2016年度） 未掲載",
     ]
+
+
+@pytest.mark.django_db
+def test_department_page_counts_the_sections_projects_each_year_and_lists_the_missing(
+    client, seeded, import_seed_as
+):
+    import_seed_as("平成30年度実施状況", PROJECT_20_IN_2018)
+    import_seed_as("令和元年度実施状況", {"\t観光国際課\n": "\t男女共同参画課\n"})
+    main = main_of(client.get("/m/saitama-city/departments/観光国際課/"))
+    # Newest first: 2019 (project 21 moved to 男女共同参画課), 2018 (project 20
+    # without 観光国際課), 2017 (both); the unpublished years have no count.
+    assert main.texts("p", cls="worklist") == [
+        "この課が担当する事業 2 件のうち、この年度に記載があるのは 1 件です。"
+        "記載のない事業: 21 外国人のための情報提供",
+        "この課が担当する事業 2 件のうち、この年度に記載があるのは 1 件です。"
+        "記載のない事業: 20 外国人のための生活相談",
+        "この課が担当する事業 2 件のうち、この年度に記載があるのは 2 件です。",
+    ]
+    missing = main.all("p", cls="worklist")[0].links()
+    assert missing == [("21 外国人のための情報提供", "/plans/saitama-dv-2/projects/21/")]
