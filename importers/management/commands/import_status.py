@@ -1,7 +1,6 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from tqdm import tqdm
 
 from importers.changes import ImportReport
@@ -9,7 +8,7 @@ from importers.loader import status_import_years
 from importers.ocr_readings import correction_candidates
 from importers.problems import ImportProblems, Place, Problem
 from importers.validator import plan_slug_problem
-from reports.downloads import dataset_files_build
+from reports.downloads import dataset_files_build_on_commit
 
 PROBLEMS_SHOWN = 100
 """A file's problems printed at most; the rest are counted."""
@@ -104,17 +103,12 @@ class Command(BaseCommand):
             if not options["dry_run"]:
                 # After the commit (of load_fixtures' transaction, when it runs
                 # this command): the whole-dataset files for the new version.
-                transaction.on_commit(self._build_downloads)
+                dataset_files_build_on_commit(self.stdout.write)
         if failed:
             raise CommandError(
                 f"{failed} 件のファイルを取り込めませんでした。上の行を直してから再実行してください"
                 f" / {failed} file(s) failed; fix the rows above and run again"
             )
-
-    def _build_downloads(self) -> None:
-        version = dataset_files_build()
-        if version is not None:
-            self.stdout.write(f"ダウンロード用ファイルを作成しました（データの版 {version}）")
 
     def _write_problems(self, file_name: str, problems: list[Problem]) -> None:
         """The first ``PROBLEMS_SHOWN`` problems, then a count of the rest: a

@@ -11,7 +11,7 @@ from importers.titles import municipality_slug
 from importers.writer import department_readings_load
 from reports import search
 from reports.dataversion import data_version_publish_on_commit
-from reports.downloads import dataset_files_build
+from reports.downloads import dataset_files_build_on_commit
 from reports.models import Municipality, Plan
 
 
@@ -102,9 +102,4 @@ class Command(BaseCommand):
         # Already written when an import ran above; else (nothing to import)
         # written here, so that a fresh clone serves its downloads as files.
         # After the commit, when run inside a transaction (as the tests do).
-        transaction.on_commit(self._build_downloads)
-
-    def _build_downloads(self) -> None:
-        version = dataset_files_build()
-        if version is not None:
-            self.stdout.write(f"ダウンロード用ファイルを作成しました（データの版 {version}）")
+        dataset_files_build_on_commit(self.stdout.write)
