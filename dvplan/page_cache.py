@@ -93,21 +93,19 @@ def query_parameters(request: HttpRequest) -> list[tuple[str, str]]:
     return parse_qsl(text, keep_blank_values=True)
 
 
-def normalised_url(request: HttpRequest) -> str:
-    """Scheme, host and path, then the parameters sorted by name (each name's
-    values in their order): what an answer is cached by, one for every order of
-    the same query. A page's empty parameters are dropped (the middleware has
-    sent the reader to the URL without them); the API's and the downloads' are
-    kept, since to them an empty value is a value (``?page=`` is a 400, as the
-    OpenAPI document says a page is a whole number).
+def normalised_url(request: HttpRequest, parameters: list[tuple[str, str]]) -> str:
+    """Scheme, host and path, then ``parameters`` (the request's) sorted by name
+    (each name's values in their order): what an answer is cached by, one for
+    every order of the same query. A page's URL has no empty parameters here
+    (the middleware has sent the reader to the URL without them); the API's and
+    the downloads' empty values are kept, since to them an empty value is a
+    value (``?page=`` is a 400, as the OpenAPI document says a page is a whole
+    number).
 
-    The dropped parameters are dropped from the request itself, so that the view
-    answers every spelling alike. Their order is kept for the view: the links it
-    writes follow the reader's order, and an answer cached for another order
+    The request's own query string is set to ``parameters`` as decoded, so the
+    view reads what the key names. Their order is kept for the view: the links
+    it writes follow the reader's order, and an answer cached for another order
     differs only in that; hence weak ETags."""
-    parameters = query_parameters(request)
-    if _is_page(request.path):
-        parameters = [(name, value) for name, value in parameters if value != ""]
     request.META["QUERY_STRING"] = urlencode(parameters)
     request.GET = QueryDict(request.META["QUERY_STRING"])
     query = urlencode(sorted(parameters, key=lambda pair: pair[0]))
@@ -189,15 +187,15 @@ class PageCacheMiddleware:
             version = data_version_get()
         except (OperationalError, InterfaceError) as error:
             return database_unavailable(request, error)
-        empty = any(value == "" for _, value in query_parameters(request))
-        url = normalised_url(request)
-        if empty and _is_page(request.path):
+        parameters = query_parameters(request)
+        if _is_page(request.path) and any(value == "" for _, value in parameters):
             # A page's URL is shared as it stands: the short one, without the
             # empty parameters a submitted form leaves (?q=&goal=3&year=).
-            query = request.META["QUERY_STRING"]
+            query = urlencode([(name, value) for name, value in parameters if value != ""])
             redirect = HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
             redirect["Cache-Control"] = "no-store"
             return redirect
+        url = normalised_url(request, parameters)
         etag = entity_tag(version, url)
         # Whole seconds, as Last-Modified and If-Modified-Since carry them.
         last_modified = int(version.changed_at.timestamp()) if version.changed_at else None

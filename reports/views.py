@@ -351,9 +351,9 @@ def help_page(request: HttpRequest) -> HttpResponse:
     whose plans the site holds (only those the data file lists)."""
     hotlines = hotline_list(settings.HOTLINES_FILE)
     local_centres = [
-        {"municipality": m, "hotlines": hotlines.local_for([m])}
+        {"municipality": m, "hotlines": centres}
         for m in selectors.plan_municipalities()
-        if hotlines.local_for([m])
+        if (centres := hotlines.local_for([m]))
     ]
     return render(request, "reports/help.html", {"local_centres": local_centres})
 
