@@ -265,6 +265,32 @@ class StatusList(PlanScoped, ReadOnlyApiView, generics.ListAPIView):
         else:
             rows = selectors.ranked_status_values(filterset=self.filterset)
         page = self.paginate_queryset(rows)
-        context = {**self.get_serializer_context(), "query": query}
+        context = {
+            **self.get_serializer_context(),
+            "query": query,
+            "corrections": exports.CorrectionBook.for_values(page),
+        }
         serializer = self.get_serializer(page, many=True, context=context)
         return self.get_paginated_response(serializer.data)
+
+
+@extend_schema(summary="年度実施状況（1件）/ one annual status, by its id")
+class StatusDetail(PlanScoped, ReadOnlyApiView, generics.RetrieveAPIView):
+    """``/api/v1/plans/<plan>/statuses/<fiscal year>/<project number>/``: the path
+    of a status's ``id``, answering the object the list gives."""
+
+    serializer_class = serializers.StatusSerializer
+    queryset = AnnualStatus.objects.none()
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        statuses = selectors.plan_statuses(plan=self.plan).filter(
+            fiscal_year=self.kwargs["fiscal_year"], project__number=self.kwargs["number"]
+        )
+        values = exports.status_export_values(statuses=statuses).first()
+        if values is None:
+            raise exceptions.NotFound()
+        context = {
+            **self.get_serializer_context(),
+            "corrections": exports.CorrectionBook.for_values([values]),
+        }
+        return Response(self.get_serializer(values, context=context).data)

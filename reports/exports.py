@@ -25,8 +25,9 @@ from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from reports.cells import neutralise
+from reports.corrections import applicable, reading
 from reports.eras import fiscal_year_label
-from reports.models import AnnualStatus
+from reports.models import AnnualStatus, Correction
 from reports.search import RankedStatuses
 
 DEPARTMENT_SEPARATOR = "、"
@@ -50,6 +51,13 @@ class ExportColumn:
 
 
 EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
+    ExportColumn(
+        "id",
+        "ID",
+        "実施状況の識別子（計画ID/年度/事業番号。取り込み直しても変わらない）",
+        "Status identifier (plan/fiscal year/project number; the same after any re-import)",
+        22,
+    ),
     ExportColumn(
         "plan", "計画ID", "計画の識別子（URL に使う英数字）", "Plan identifier (as in URLs)", 14
     ),
@@ -89,9 +97,31 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(
         "project_number", "事業番号", "計画の中での事業の番号", "Project number within the plan", 8
     ),
-    ExportColumn("project", "事業名称", "事業の名称", "Project name", 24),
     ExportColumn(
-        "content", "事業内容", "事業の内容（計画に記載のとおり）", "What the project does", 40
+        "project", "事業名称", "事業の名称（公表のとおり）", "Project name, as published", 24
+    ),
+    ExportColumn(
+        "project_corrected",
+        "名称（補正後）",
+        "事業の名称に確認済みの補正（誤読・誤字の訂正）を当てたもの。補正がなければ公表のとおり",
+        "Project name with the reviewed corrections of misreadings applied "
+        "(as published where there is none)",
+        24,
+    ),
+    ExportColumn(
+        "content",
+        "事業内容",
+        "事業の内容（公表のとおり）",
+        "What the project does, as published",
+        40,
+    ),
+    ExportColumn(
+        "content_corrected",
+        "事業内容（補正後）",
+        "事業内容に確認済みの補正を当てたもの。補正がなければ公表のとおり",
+        "What the project does, with the reviewed corrections applied "
+        "(as published where there is none)",
+        40,
     ),
     ExportColumn(
         "fiscal_year", "年度", "年度（西暦、4月始まり）", "Fiscal year (Western, from April)", 8
@@ -104,6 +134,14 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
         "実施状況",
         "その年度の実施状況（公表のとおり）",
         "Status that year, as published",
+        60,
+    ),
+    ExportColumn(
+        "status_corrected",
+        "実施状況（補正後）",
+        "その年度の実施状況に確認済みの補正を当てたもの。補正がなければ公表のとおり",
+        "Status that year, with the reviewed corrections applied "
+        "(as published where there is none)",
         60,
     ),
     ExportColumn(
@@ -133,7 +171,6 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
 )
 
 _KEYS = tuple(column.key for column in EXPORT_COLUMNS)
-_FISCAL_YEAR_AT = _KEYS.index("fiscal_year")
 
 _VALUES = (
     "project__plan__slug",
@@ -155,7 +192,10 @@ _VALUES = (
     "departments_text",
     "import_run__file_name",
     "source_row",
+    "project_id",
 )
+"""What ``status_export_values`` reads of each status; ``export_row`` makes the
+columns from it (the project's id, last, finds its corrections)."""
 
 
 EXPORT_ORDER = ("project__plan__slug", "-fiscal_year", "project__number", "pk")
@@ -164,7 +204,7 @@ EXPORT_ORDER = ("project__plan__slug", "-fiscal_year", "project__number", "pk")
 def status_export_values(
     *, statuses: QuerySet[AnnualStatus], order: tuple[str, ...] = EXPORT_ORDER
 ) -> QuerySet:
-    """The statuses as value tuples, by default in export order (the era year still to add)."""
+    """The statuses as value tuples (``_VALUES``), by default in export order."""
     return (
         statuses.annotate(
             department_names=StringAgg(
@@ -179,15 +219,70 @@ def status_export_values(
     )
 
 
-def export_row(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A value tuple with the era form of its fiscal year added: ``EXPORT_COLUMNS`` order."""
-    at = _FISCAL_YEAR_AT + 1
-    return (*values[:at], era_fiscal_year(values[_FISCAL_YEAR_AT]), *values[at:])
+def status_id(plan: str, fiscal_year: int, project_number: int) -> str:
+    """A status's identifier: ``saitama-dv-2/2017/7``. Made of what the city
+    published (the plan, the year, the project's number), so re-importing a
+    year, reverting an import or loading the data into another copy of the
+    site gives the status the same identifier; it is also the API's path to it."""
+    return f"{plan}/{fiscal_year}/{project_number}"
 
 
-def export_record(values: tuple[Any, ...]) -> dict[str, Any]:
+class CorrectionBook:
+    """The reviewed corrections (``Correction``) of the projects being exported,
+    read in one query, to give each text its corrected reading beside the
+    published one."""
+
+    def __init__(self, corrections: Iterable[Correction]) -> None:
+        self._by_project: dict[int, list[Correction]] = {}
+        for correction in corrections:
+            self._by_project.setdefault(correction.project_id, []).append(correction)
+
+    @classmethod
+    def for_statuses(cls, statuses: QuerySet[AnnualStatus]) -> "CorrectionBook":
+        projects = statuses.order_by().values("project_id")
+        return cls(Correction.objects.filter(project__in=projects).order_by())
+
+    @classmethod
+    def for_values(cls, rows: Iterable[tuple[Any, ...]]) -> "CorrectionBook":
+        """For value tuples already read (a page of the API)."""
+        projects = {values[-1] for values in rows}
+        if not projects:
+            return cls(())
+        return cls(Correction.objects.filter(project__in=projects).order_by())
+
+    def corrected(
+        self, project_id: int, field: str, text: str, fiscal_year: int | None = None
+    ) -> str:
+        found = self._by_project.get(project_id)
+        if not found:
+            return text
+        return reading(text, applicable(found, field, fiscal_year)).corrected
+
+
+def export_row(values: tuple[Any, ...], corrections: CorrectionBook) -> tuple[Any, ...]:
+    """A value tuple (``_VALUES``) as a row in ``EXPORT_COLUMNS`` order: with the
+    status's identifier, the era form of its year and the corrected readings."""
+    (
+        plan, plan_title, municipality, aim, first_year, last_year,
+        goal_number, goal, direction_number, direction,
+        number, name, content, year, status, department_names, departments,
+        file_name, row, project_id,
+    ) = values  # fmt: skip
+    return (
+        status_id(plan, year, number),
+        plan, plan_title, municipality, aim, first_year, last_year,
+        goal_number, goal, direction_number, direction,
+        number, name, corrections.corrected(project_id, "name", name),
+        content, corrections.corrected(project_id, "content", content),
+        year, era_fiscal_year(year),
+        status, corrections.corrected(project_id, "status", status, year),
+        department_names, departments, file_name, row,
+    )  # fmt: skip
+
+
+def export_record(values: tuple[Any, ...], corrections: CorrectionBook) -> dict[str, Any]:
     """A value tuple as a JSON object keyed by ``EXPORT_COLUMNS``' keys."""
-    return dict(zip(_KEYS, export_row(values), strict=True))
+    return dict(zip(_KEYS, export_row(values, corrections), strict=True))
 
 
 def era_fiscal_year(fiscal_year: int) -> str:
@@ -197,8 +292,9 @@ def era_fiscal_year(fiscal_year: int) -> str:
 
 def status_export_rows(*, statuses: QuerySet[AnnualStatus]) -> Iterator[tuple[Any, ...]]:
     """One tuple per status, in ``EXPORT_COLUMNS`` order, read in chunks from one cursor."""
+    corrections = CorrectionBook.for_statuses(statuses)
     for values in status_export_values(statuses=statuses).iterator(chunk_size=CHUNK_SIZE):
-        yield export_row(values)
+        yield export_row(values, corrections)
 
 
 def _cell(value: Any) -> Any:

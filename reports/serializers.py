@@ -236,8 +236,10 @@ def _column_field(column: ExportColumn) -> serializers.Field:
 class StatusSerializer(serializers.Serializer):
     """年度実施状況: JSON ダウンロードと同じ項目 / an annual status, with the JSON download's fields"""
 
-    # Read from an export value tuple (``reports.exports``); with a keyword
-    # (``query`` in the context), ``search`` holds the snippets around each match.
+    # Read from an export value tuple (``reports.exports``), with the corrections
+    # of its project from ``corrections`` in the context (an ``exports.CorrectionBook``);
+    # with a keyword (``query`` in the context), ``search`` holds the snippets
+    # around each match.
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = {column.key: _column_field(column) for column in EXPORT_COLUMNS}
@@ -246,6 +248,10 @@ class StatusSerializer(serializers.Serializer):
             read_only=True,
             help_text="担当課の名称（記載順のリスト。department_names は同じものを「、」で"
             "つないだ文字列）/ the departments in the order listed (department_names joins them)",
+        )
+        fields["url"] = serializers.URLField(
+            read_only=True,
+            help_text="この実施状況（API、id と同じ道筋）/ this status in the API, at its id's path",
         )
         fields["html_url"] = serializers.URLField(
             read_only=True,
@@ -256,9 +262,12 @@ class StatusSerializer(serializers.Serializer):
         return fields
 
     def to_representation(self, instance: tuple[Any, ...]) -> dict[str, Any]:
-        record = export_record(instance)
+        record = export_record(instance, self.context["corrections"])
         names = record["department_names"]
         record["department_name_list"] = names.split(DEPARTMENT_SEPARATOR) if names else []
+        record["url"] = _url(
+            self, "api_status", record["plan"], record["fiscal_year"], record["project_number"]
+        )
         record["html_url"] = _url(
             self,
             "project",

@@ -52,6 +52,11 @@ urlpatterns = [
     ),
     path("api/v1/plans/<slug:slug>/projects/", api.ProjectList.as_view(), name="api_projects"),
     path("api/v1/plans/<slug:slug>/statuses/", api.StatusList.as_view(), name="api_statuses"),
+    path(
+        "api/v1/plans/<slug:slug>/statuses/<int:fiscal_year>/<int:number>/",
+        api.StatusDetail.as_view(),
+        name="api_status",
+    ),
     path("api/v1/departments/", api.DepartmentList.as_view(), name="api_departments"),
     # Anything else under the API is a JSON 404, not the HTML page.
     re_path(r"^api/", api.NotFound.as_view()),

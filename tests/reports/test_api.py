@@ -33,20 +33,56 @@ def test_statuses_follow_the_filter_pages_parameters(client, seeded):
     export = json.loads(client.get(f"/plans/{PLAN}/statuses.json?department={HOUSING}").getvalue())
     # The download's fields, and links and the departments as a list besides.
     links = [
-        {key: status.pop(key) for key in ("department_name_list", "html_url")}
+        {key: status.pop(key) for key in ("department_name_list", "url", "html_url")}
         for status in body["results"]
     ]
     assert body["results"] == export["statuses"]
     assert links == [
         {
             "department_name_list": ["住宅政策課"],
+            "url": f"http://testserver/api/v1/plans/{PLAN}/statuses/2017/32/",
             "html_url": f"http://testserver/plans/{PLAN}/projects/32/#status-2017",
         },
         {
             "department_name_list": ["住宅政策課"],
+            "url": f"http://testserver/api/v1/plans/{PLAN}/statuses/2017/33/",
             "html_url": f"http://testserver/plans/{PLAN}/projects/33/#status-2017",
         },
     ]
+
+
+@pytest.mark.django_db
+def test_a_status_has_a_stable_id_whose_path_answers_the_same_object(client, seeded):
+    listed = client.get(f"/api/v1/plans/{PLAN}/statuses/?year=2017").json()["results"]
+    status = next(s for s in listed if s["project_number"] == 7)
+    assert status["id"] == f"{PLAN}/2017/7"
+    assert status["url"] == f"http://testserver/api/v1/plans/{PLAN}/statuses/2017/7/"
+    alone = client.get(status["url"])
+    assert (alone.status_code, alone.json()) == (200, status)
+    for missing in ("2017/58", "2018/7", "1999/1"):
+        response = client.get(f"/api/v1/plans/{PLAN}/statuses/{missing}/")
+        assert (response.status_code, response.json()) == (
+            404,
+            {"error": "見つかりません / not found"},
+        )
+
+
+@pytest.mark.django_db
+def test_statuses_give_the_reviewed_reading_beside_the_published_text(client, seeded):
+    """Project 7's name, content and 2017 status were published with データDV
+    (fixtures/corrections.toml); project 2's content has no correction."""
+    seven = client.get(f"/api/v1/plans/{PLAN}/statuses/2017/7/").json()
+    assert "データDV" in seven["project"] and "デート" not in seven["project"]
+    assert seven["project_corrected"] == seven["project"].replace("データDV", "デートDV")
+    assert "データDV" in seven["content"]
+    assert seven["content_corrected"] == seven["content"].replace("データDV", "デートDV")
+    assert seven["status_corrected"] == seven["status"].replace("データDV", "デートDV")
+    assert seven["status_corrected"] != seven["status"]
+    two = client.get(f"/api/v1/plans/{PLAN}/statuses/2017/2/").json()
+    assert two["content_corrected"] == two["content"]
+    assert two["status_corrected"] == (
+        two["status"].replace("データDV", "デートDV").replace("Y ou & Me", "You & Me")
+    )
 
 
 @pytest.mark.django_db
@@ -187,6 +223,7 @@ def test_openapi_document_is_served_at_a_stable_url(client, seeded):
         "/api/v1/plans/{slug}/goals/",
         "/api/v1/plans/{slug}/projects/",
         "/api/v1/plans/{slug}/statuses/",
+        "/api/v1/plans/{slug}/statuses/{fiscal_year}/{number}/",
     ]
 
 

@@ -6,6 +6,7 @@ import json
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from openpyxl import load_workbook
 
 from importers.columns import match_header
@@ -18,27 +19,48 @@ PLAN = "saitama-dv-2"
 PLAN_TITLE = "第2次さいたま市配偶者等からの暴力の防止及び被害者の支援に関する基本計画"
 PLAN_AIM = "配偶者等からの暴力の根絶と被害者の自立支援をすすめるまちづくり"
 HEADER = (
-    "計画ID,計画名,自治体,計画の目標,計画期間（初年度）,計画期間（最終年度）,基本目標番号,基本目標,施策の方向番号,施策の方向,事業番号,事業名称,事業内容,"
-    "年度,年度（和暦）,実施状況,担当課一覧,担当課,取り込み元ファイル,取り込み元の行\r\n"
+    "ID,計画ID,計画名,自治体,計画の目標,計画期間（初年度）,計画期間（最終年度）,基本目標番号,基本目標,"
+    "施策の方向番号,施策の方向,事業番号,事業名称,名称（補正後）,事業内容,事業内容（補正後）,"
+    "年度,年度（和暦）,実施状況,実施状況（補正後）,担当課一覧,担当課,取り込み元ファイル,取り込み元の行\r\n"
 )
-HOUSING_ROWS = (
-    f"saitama-dv-2,{PLAN_TITLE},さいたま市,{PLAN_AIM},2016,2020,3,被害者の保護と自立支援の充実,3,自立に向けた各種支援,32,"
-    "DV被害者に対する民間賃貸住宅への入居支援,"
+
+
+def _housing_row(number: int, name: str, content: str, status: str, row: int) -> str:
+    """No correction applies to these: each reviewed reading is the published text."""
+    return (
+        f"saitama-dv-2/2017/{number},saitama-dv-2,{PLAN_TITLE},さいたま市,{PLAN_AIM},2016,2020,"
+        f"3,被害者の保護と自立支援の充実,3,自立に向けた各種支援,{number},{name},{name},"
+        f"{content},{content},2017,平成29年度,{status},{status},"
+        f"住宅政策課,住宅政策課 (平成28年度より住宅課から組織変更),saitama_dv2_H29_status.txt,{row}\r\n"
+    )
+
+
+HOUSING_ROWS = _housing_row(
+    32,
+    "DV被害者に対する民間賃貸住宅への入居支援",
     "埼玉県住まい安心支援ネットワークで取り組んでいる「埼玉県あんしん賃貸住宅等登録制度」において、"
-    "DV被害者等の住宅確保要配慮者の民間賃貸住宅への円滑な入居を促進するため、情報提供を行います。,"
-    "2017,平成29年度,"
+    "DV被害者等の住宅確保要配慮者の民間賃貸住宅への円滑な入居を促進するため、情報提供を行います。",
     "DV被害者等の住宅確保要配慮者が民間賃貸住宅に円滑に入居できるよう、"
-    "「埼玉県あんしん賃貸住宅等登録制度」で登録された不動産店の情報提供を行った。,"
-    "住宅政策課,住宅政策課 (平成28年度より住宅課から組織変更),saitama_dv2_H29_status.txt,43\r\n"
-    f"saitama-dv-2,{PLAN_TITLE},さいたま市,{PLAN_AIM},2016,2020,3,被害者の保護と自立支援の充実,3,自立に向けた各種支援,33,"
-    "DV被害者に対する市営住宅の提供,"
+    "「埼玉県あんしん賃貸住宅等登録制度」で登録された不動産店の情報提供を行った。",
+    43,
+) + _housing_row(
+    33,
+    "DV被害者に対する市営住宅の提供",
     "DV被害者で住宅に困窮している方に対し、生活の場を提供し、DV被害者の精神的、時間的ゆとりの確保及び"
-    "生活基盤の立て直しに寄与します。,"
-    "2017,平成29年度,"
+    "生活基盤の立て直しに寄与します。",
     "DV被害者で住宅に困窮する方のために市営住宅を確保した。また、市営住宅入居者の募集手続きにおいて、"
-    "母子・父子世帯などに対する優遇措置を実施した。,"
-    "住宅政策課,住宅政策課 (平成28年度より住宅課から組織変更),saitama_dv2_H29_status.txt,44\r\n"
+    "母子・父子世帯などに対する優遇措置を実施した。",
+    44,
 )
+AT = {column.key: index for index, column in enumerate(EXPORT_COLUMNS)}
+"""Each column's position in a row."""
+INTEGER_COLUMNS = {
+    AT[key]
+    for key in (
+        "plan_first_fiscal_year", "plan_last_fiscal_year", "goal_number", "direction_number",
+        "project_number", "fiscal_year", "source_row",
+    )
+}  # fmt: skip
 HOUSING = "/plans/saitama-dv-2/statuses{}?department=%E4%BD%8F%E5%AE%85%E6%94%BF%E7%AD%96%E8%AA%B2"
 
 
@@ -77,7 +99,7 @@ def test_filters_combine_as_on_the_filter_page(client, seeded):
             )
         )
     )
-    assert [(row[10], row[13]) for row in rows[1:]] == [
+    assert [(row[AT["project_number"]], row[AT["fiscal_year"]]) for row in rows[1:]] == [
         ("8", "2017"),
         ("9", "2017"),
         ("10", "2017"),
@@ -108,9 +130,44 @@ def test_whole_dataset_csv_has_every_status_once(client, seeded):
     )
     rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0] == [column.label for column in EXPORT_COLUMNS]
-    assert sorted(int(row[10]) for row in rows[1:]) == list(range(1, 58))
+    assert sorted(int(row[AT["project_number"]]) for row in rows[1:]) == list(range(1, 58))
     assert {len(row) for row in rows} == {len(EXPORT_COLUMNS)}
     assert AnnualStatus.objects.count() == 57
+    assert len({row[AT["id"]] for row in rows[1:]}) == 57
+
+
+@pytest.mark.django_db
+def test_the_whole_dataset_gives_each_reviewed_reading_beside_the_published_text(client, seeded):
+    """The reviewed corrections (fixtures/corrections.toml) fill the 補正後 columns
+    of their own project and, for a status, their own year; every other text is
+    repeated as published."""
+    rows = list(csv.DictReader(io.StringIO(client.get("/data/statuses.csv").getvalue().decode())))
+    by_number = {int(row["事業番号"]): row for row in rows}
+    assert "府内" in by_number[9]["実施状況"]
+    assert by_number[9]["実施状況（補正後）"] == by_number[9]["実施状況"].replace("府内", "庁内")
+    assert "保護者的人権意識" in by_number[4]["事業内容"]
+    assert by_number[4]["事業内容（補正後）"] == (
+        by_number[4]["事業内容"].replace("保護者的人権意識", "保護者の人権意識")
+    )
+    assert by_number[7]["名称（補正後）"] == by_number[7]["事業名称"].replace(
+        "データDV", "デートDV"
+    )
+    corrected = {
+        number
+        for number, row in by_number.items()
+        for published, reviewed in (
+            ("事業名称", "名称（補正後）"),
+            ("事業内容", "事業内容（補正後）"),
+            ("実施状況", "実施状況（補正後）"),
+        )
+        if row[published] != row[reviewed]
+    }
+    projects_in_fixture = {
+        int(line.split("=")[1])
+        for line in (settings.BASE_DIR / "fixtures" / "corrections.toml").read_text().splitlines()
+        if line.startswith("project = ")
+    }
+    assert corrected == projects_in_fixture
 
 
 @pytest.mark.django_db
@@ -148,10 +205,10 @@ def test_cells_that_would_run_as_formulas_are_neutralised_in_csv_and_xlsx(client
     AnnualStatus.objects.filter(project__number=32).update(status_text="=1+1")
     AnnualStatus.objects.filter(project__number=33).update(status_text="-")
     rows = list(csv.reader(io.StringIO(client.get(HOUSING.format(".csv")).getvalue().decode())))
-    assert [row[15] for row in rows[1:]] == ["'=1+1", "'-"]
+    assert [row[AT["status"]] for row in rows[1:]] == ["'=1+1", "'-"]
 
     workbook = load_workbook(io.BytesIO(client.get(HOUSING.format(".xlsx")).getvalue()))
-    cells = [row[15] for row in workbook["実施状況"].iter_rows(min_row=2)]
+    cells = [row[AT["status"]] for row in workbook["実施状況"].iter_rows(min_row=2)]
     assert [(cell.value, cell.data_type) for cell in cells] == [("'=1+1", "s"), ("'-", "s")]
 
     statuses = json.loads(client.get(HOUSING.format(".json")).getvalue())["statuses"]
@@ -177,19 +234,27 @@ def test_xlsx_has_a_frozen_wrapped_header_and_a_sheet_describing_the_columns(cli
     expected = list(csv.reader(io.StringIO(HEADER + HOUSING_ROWS)))
     assert rows == [
         expected[0],
-        *[
-            [int(v) if i in (4, 5, 6, 8, 10, 13, 19) else v for i, v in enumerate(r)]
-            for r in expected[1:]
-        ],
+        *[[int(v) if i in INTEGER_COLUMNS else v for i, v in enumerate(r)] for r in expected[1:]],
     ]
     assert all(cell.alignment.wrap_text for row in sheet.iter_rows() for cell in row)
     assert sheet["A1"].font.bold
-    assert sheet.column_dimensions["P"].width == 60
+    status_letter = chr(ord("A") + AT["status"])
+    assert sheet.column_dimensions[status_letter].width == 60
     about = [[cell.value for cell in row] for row in workbook["列の説明"].iter_rows()]
     assert about[0] == ["列名", "Field", "説明", "Description"]
     assert about[1:] == [
         [c.label, c.key, c.description_ja, c.description_en] for c in EXPORT_COLUMNS
     ]
+
+
+HOUSING_CONTENT = (
+    "埼玉県住まい安心支援ネットワークで取り組んでいる「埼玉県あんしん賃貸住宅等登録制度」において、"
+    "DV被害者等の住宅確保要配慮者の民間賃貸住宅への円滑な入居を促進するため、情報提供を行います。"
+)
+HOUSING_STATUS = (
+    "DV被害者等の住宅確保要配慮者が民間賃貸住宅に円滑に入居できるよう、"
+    "「埼玉県あんしん賃貸住宅等登録制度」で登録された不動産店の情報提供を行った。"
+)
 
 
 @pytest.mark.django_db
@@ -203,6 +268,7 @@ def test_json_carries_the_licence_the_fields_and_one_object_per_status(client, s
     }
     assert [field["name"] for field in document["fields"]] == [c.key for c in EXPORT_COLUMNS]
     assert document["statuses"][0] == {
+        "id": "saitama-dv-2/2017/32",
         "plan": "saitama-dv-2",
         "plan_title": PLAN_TITLE,
         "plan_municipality": "さいたま市",
@@ -215,12 +281,13 @@ def test_json_carries_the_licence_the_fields_and_one_object_per_status(client, s
         "direction": "自立に向けた各種支援",
         "project_number": 32,
         "project": "DV被害者に対する民間賃貸住宅への入居支援",
-        "content": "埼玉県住まい安心支援ネットワークで取り組んでいる「埼玉県あんしん賃貸住宅等登録制度」において、"
-        "DV被害者等の住宅確保要配慮者の民間賃貸住宅への円滑な入居を促進するため、情報提供を行います。",
+        "project_corrected": "DV被害者に対する民間賃貸住宅への入居支援",
+        "content": HOUSING_CONTENT,
+        "content_corrected": HOUSING_CONTENT,
         "fiscal_year": 2017,
         "fiscal_year_era": "平成29年度",
-        "status": "DV被害者等の住宅確保要配慮者が民間賃貸住宅に円滑に入居できるよう、"
-        "「埼玉県あんしん賃貸住宅等登録制度」で登録された不動産店の情報提供を行った。",
+        "status": HOUSING_STATUS,
+        "status_corrected": HOUSING_STATUS,
         "department_names": "住宅政策課",
         "departments": "住宅政策課 (平成28年度より住宅課から組織変更)",
         "source_file": "saitama_dv2_H29_status.txt",

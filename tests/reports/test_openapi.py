@@ -50,12 +50,17 @@ def test_a_filter_added_to_the_filterset_is_documented_without_touching_the_api(
     assert parameters["source_row"]["schema"] == {"type": "integer"}
 
 
-def test_the_other_lists_take_only_a_page_and_the_plan_none():
+SINGLE = ("/api/v1/plans/{slug}/", "/api/v1/plans/{slug}/statuses/{fiscal_year}/{number}/")
+"""The paths of one object, not a list."""
+
+
+def test_the_other_lists_take_only_a_page_and_single_objects_none():
     document = openapi_document()
     for path in document["paths"]:
-        if path not in (STATUSES, "/api/v1/plans/{slug}/"):
+        if path not in (STATUSES, *SINGLE):
             assert list(query_parameters(document, path)) == ["page"], path
-    assert query_parameters(document, "/api/v1/plans/{slug}/") == {}
+    for path in SINGLE:
+        assert query_parameters(document, path) == {}
 
 
 def test_every_operation_documents_its_errors_and_the_etag():
@@ -63,7 +68,7 @@ def test_every_operation_documents_its_errors_and_the_etag():
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, item in document["paths"].items():
         responses = item["get"]["responses"]
-        is_list = path != "/api/v1/plans/{slug}/"
+        is_list = path not in SINGLE
         assert sorted(responses) == (
             ["200", "304", "400", "404"] if is_list else ["200", "304", "404"]
         )
@@ -80,11 +85,12 @@ def test_a_status_has_the_downloads_fields_and_search_only_when_asked():
     status = schemas["Status"]
     assert list(status["properties"]) == [c.key for c in EXPORT_COLUMNS] + [
         "department_name_list",
+        "url",
         "html_url",
         "search",
     ]
     assert sorted(status["required"]) == sorted(
-        [c.key for c in EXPORT_COLUMNS] + ["department_name_list", "html_url"]
+        [c.key for c in EXPORT_COLUMNS] + ["department_name_list", "url", "html_url"]
     )
     assert status["properties"]["plan_first_fiscal_year"]["nullable"] is True
     assert status["properties"]["fiscal_year"]["type"] == "integer"

@@ -110,13 +110,13 @@ API_QUERIES = {
     "api_goals": 4,  # plan, count, page
     "api_directions": 4,
     "api_projects": 4,
-    # plan, five option lists, count, page
-    "api_statuses": 9,
+    # plan, five option lists, count, page, the page's corrections
+    "api_statuses": 10,
     "api_departments": 4,  # count, page, predecessor links
-    # plan, five option lists, then one cursor read in chunks of 2,000 rows
-    "export_csv": 8,
-    "export_xlsx": 9,  # and the count against the .xlsx row limit
-    "export_json": 2,  # the whole dataset, read as it is sent: no file built yet
+    # plan, five option lists, the corrections, then one cursor read in chunks of 2,000 rows
+    "export_csv": 9,
+    "export_xlsx": 10,  # and the count against the .xlsx row limit
+    "export_json": 3,  # the whole dataset, read as it is sent: no file built yet
 }
 
 

@@ -54,8 +54,8 @@ def test_a_second_request_for_a_page_runs_no_sql(client, seeded, django_assert_n
 SECOND_REQUEST_QUERIES = {
     "api_statuses": 0,
     "api_plan": 0,
-    "export_csv": 7,  # streamed: the plan, five option lists, the rows
-    "export_json": 1,  # no file written yet: the rows, streamed
+    "export_csv": 8,  # streamed: the plan, five option lists, the corrections, the rows
+    "export_json": 2,  # no file written yet: the corrections, the rows, streamed
 }
 
 
