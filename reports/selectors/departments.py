@@ -2,13 +2,21 @@
 
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from reports.filters import counted_as
-from reports.models import AnnualStatus, Department, Municipality, Plan, Project
+from reports.models import (
+    AnnualStatus,
+    Department,
+    Municipality,
+    Plan,
+    PolicyDirection,
+    Project,
+)
 from reports.selectors.prefetches import (
     corrections_prefetch,
     statuses_with_departments,
@@ -91,15 +99,36 @@ class DepartmentEntry:
 
 
 @dataclass
+class DirectionEntries:
+    """A department's entries of one year under one policy direction (and its goal)."""
+
+    direction: PolicyDirection
+    entries: list[DepartmentEntry]
+
+
+@dataclass
 class DepartmentYear:
     fiscal_year: int
     entries: list[DepartmentEntry] = field(default_factory=list)
+    """In project order, which is the plan's order of goals and directions."""
     published: bool = True
     """False: the plan has no statuses for this year yet (「未掲載」)."""
     section_projects: int = 0
     """How many of the plan's projects the department has entries for, in any year."""
     missing: list[Project] = field(default_factory=list)
     """Those of them without an entry of the department this year (a published year)."""
+
+    @property
+    def directions(self) -> list[DirectionEntries]:
+        """The entries grouped by policy direction, in the plan's order, as the
+        city's table groups them: a clerk sees which part of the plan each is."""
+        return [
+            DirectionEntries(direction=entries[0].status.project.direction, entries=entries)
+            for entries in (
+                list(group)
+                for _, group in groupby(self.entries, key=lambda e: e.status.project.direction_id)
+            )
+        ]
 
 
 @dataclass
@@ -117,7 +146,7 @@ def department_statuses(
     statuses = list(
         statuses_with_departments()
         .filter(counted_as(department.pk))
-        .select_related("project__plan")
+        .select_related("project__plan", "project__direction__goal")
         .prefetch_related(corrections_prefetch("project__corrections"))
         .order_by("project__plan__slug", "-fiscal_year", "project__number")
     )

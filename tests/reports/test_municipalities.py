@@ -93,12 +93,14 @@ def test_a_department_page_shows_only_its_own_citys_entries(client, two_cities):
     kofu = main_of(client.get(f"/m/{KOFU}/departments/{quote('男女共同参画課')}/"))
 
     assert mito.texts("h2") == ["第3次水戸市配偶者暴力防止基本計画"]
-    assert [row.one("th").text for row in mito.all("tr") if row.all("td")] == [
+    assert [row.one("th", scope="row").text for row in mito.all("tr") if row.all("td")] == [
         "1 講座の開催",
         "2 相談窓口の周知",
     ]
     assert kofu.texts("h2") == ["甲府市DV対策基本計画"]
-    assert [row.one("th").text for row in kofu.all("tr") if row.all("td")] == ["1 パネル展"]
+    assert [row.one("th", scope="row").text for row in kofu.all("tr") if row.all("td")] == [
+        "1 パネル展"
+    ]
     # 甲府市's 人権政策課 counts its predecessor's entries; 水戸市's has none.
     kofu_rights = main_of(client.get(f"/m/{KOFU}/departments/{quote('人権政策課')}/"))
     assert kofu_rights.texts("p", cls="succession-note") == [

@@ -343,8 +343,24 @@ def test_department_page_lists_its_statuses_by_year(client, seeded):
         "平成28年度（2016年度）以降に旧課名で記載された実施状況も、"
         "「旧 市民総務課 の記載」と示して載せています。"
     )
-    rows = main.one("tbody").all("tr")
-    assert [row.one("th").text for row in rows] == ["18 住民相談事業", "20 外国人のための生活相談"]
+    # Grouped by goal and direction, as the city's table is: 18 and 20 are in
+    # different directions of goal Ⅱ.
+    bodies = main.all("tbody")
+    assert [body.one("th", scope="rowgroup").links() for body in bodies] == [
+        [
+            ("基本目標Ⅱ 被害者の早期発見と相談体制の充実", "/plans/saitama-dv-2/goals/2/"),
+            ("3 相談体制の強化と周知", "/plans/saitama-dv-2/goals/2/directions/3/"),
+        ],
+        [
+            ("基本目標Ⅱ 被害者の早期発見と相談体制の充実", "/plans/saitama-dv-2/goals/2/"),
+            ("4 多様な被害者への配慮", "/plans/saitama-dv-2/goals/2/directions/4/"),
+        ],
+    ]
+    rows = [row for body in bodies for row in body.all("tr")]
+    assert [row.one("th", scope="row").text for row in rows] == [
+        "18 住民相談事業",
+        "20 外国人のための生活相談",
+    ]
     # Project 20 is shared with 観光国際課 (共管).
     assert rows[1].texts("td")[1] == "共管 市民生活安全課、観光国際課"
     assert main.all("span", cls="listed-as") == []
@@ -365,8 +381,8 @@ def test_department_page_includes_a_predecessors_later_entries_marked_as_such(
         "平成29年度（2017年度）（2件）",
         "平成28年度（2016年度） 未掲載",
     ]
-    newest = main.all("tbody")[0].all("tr")
-    assert [row.one("th").text for row in newest] == [
+    newest = [row for body in main.all("table")[0].all("tbody") for row in body.all("tr")]
+    assert [row.one("th", scope="row").text for row in newest] == [
         "18 住民相談事業 旧 市民総務課 の記載",
         "20 外国人のための生活相談",
     ]
@@ -380,7 +396,7 @@ def test_department_page_leaves_out_a_predecessors_entries_before_the_takeover(c
     # 子育て支援政策課's own 2017 entries stay on its own page.
     main = main_of(client.get("/m/saitama-city/departments/子ども家庭総合センター総務課/"))
     assert main.texts("h3")[3] == "平成29年度（2017年度）（1件）"
-    assert [row.one("th").text for row in main.one("tbody").all("tr")] == [
+    assert [row.one("th", scope="row").text for row in main.one("tbody").all("tr")] == [
         "46 (仮称)さいたま市子ども総合センター整備事業"
     ]
     predecessor = main_of(client.get("/m/saitama-city/departments/子育て支援政策課/"))
@@ -518,7 +534,9 @@ def test_a_departments_shared_entries_name_the_other_sections_and_can_be_shown_a
     base = "/m/saitama-city/departments/"
     rights = main_of(client.get(base + "人権教育推進室/"))
     row = next(
-        row for row in rights.one("tbody").all("tr") if row.one("th").one("a").text.startswith("7 ")
+        row
+        for row in rights.all("tr")
+        if row.all("th", scope="row") and row.one("th", scope="row").one("a").text.startswith("7 ")
     )
     cell = row.one("td", cls="col-departments")
     assert cell.one("span", cls="shared-label").text == "共管"
@@ -526,11 +544,11 @@ def test_a_departments_shared_entries_name_the_other_sections_and_can_be_shown_a
 
     everything = main_of(client.get(base + "男女共同参画課/"))
     only_shared = main_of(client.get(base + "男女共同参画課/?shared=1"))
-    rows = [row for row in everything.all("tbody")[0].all("tr")]
+    rows = [row for body in everything.all("tbody") for row in body.all("tr")]
     shared_rows = [row for row in rows if row.all("span", cls="shared-label")]
-    kept = only_shared.all("tbody")[0].all("tr")
-    assert [row.one("th").one("a").text for row in kept] == [
-        row.one("th").one("a").text for row in shared_rows
+    kept = [row for body in only_shared.all("tbody") for row in body.all("tr")]
+    assert [row.one("th", scope="row").one("a").text for row in kept] == [
+        row.one("th", scope="row").one("a").text for row in shared_rows
     ]
     assert 0 < len(kept) < len(rows)
     assert only_shared.one("p", cls="shared-toggle").links() == [("すべての記載を見る", "?")]
