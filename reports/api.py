@@ -192,7 +192,7 @@ class PlanList(ReadOnlyApiView, generics.ListAPIView):
     serializer_class = serializers.PlanSerializer
 
     def get_queryset(self):
-        return selectors.plan_list()
+        return selectors.plan_list_with_sources()
 
 
 @extend_schema(summary="計画 / a plan")

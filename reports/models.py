@@ -36,6 +36,11 @@ class Plan(models.Model):
     last_fiscal_year = models.PositiveSmallIntegerField(
         "計画期間（最終年度）", null=True, blank=True
     )
+    # A database default too: a plan may be created by the importer's own writes.
+    city_url = models.URLField(
+        "自治体の計画のページ", max_length=500, blank=True, default="", db_default=""
+    )
+    """Where the municipality publishes the plan (fixtures/plans.toml), when known."""
 
     class Meta:
         verbose_name = "計画"
@@ -51,6 +56,35 @@ class Plan(models.Model):
         if self.first_fiscal_year is None or self.last_fiscal_year is None:
             return range(0)
         return range(self.first_fiscal_year, self.last_fiscal_year + 1)
+
+
+class SourceDocument(models.Model):
+    """公表資料: the municipality's own publication of a plan's status table for one
+    fiscal year, which the pages cite as the source (fixtures/plans.toml).
+
+    The imported file may be a copy or a conversion of it; the import's file
+    name and date stay on the data page. ``url`` and ``published_on`` are
+    empty where they are not known: never guessed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="source_documents")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    """The year whose statuses it reports."""
+    title = models.TextField("資料名")
+    url = models.URLField("アドレス", max_length=500, blank=True)
+    published_on = models.DateField("公表日", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "公表資料"
+        verbose_name_plural = "公表資料"
+        ordering = ["plan", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "fiscal_year"], name="source_document_one_per_plan_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.fiscal_year})"
 
 
 class BasicGoal(models.Model):

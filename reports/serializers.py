@@ -23,6 +23,7 @@ from reports.models import (
     Plan,
     PolicyDirection,
     Project,
+    SourceDocument,
 )
 from reports.search import SearchQuery, highlight, highlight_snippets
 
@@ -46,6 +47,22 @@ class UrlField(serializers.SerializerMethodField):
         super().__init__(help_text=help_text, **kwargs)
 
 
+class SourceDocumentSerializer(serializers.ModelSerializer):
+    """自治体が公表したその年度の実施状況の資料（出典）/ the municipality's publication
+    of one year's status table, the statuses' source; url and published_on are null
+    where not known"""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SourceDocument
+        fields = read_only_fields = ["fiscal_year", "title", "url", "published_on"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, document: SourceDocument) -> str | None:
+        return document.url or None
+
+
 class PlanSerializer(serializers.ModelSerializer):
     url = UrlField("この計画（API）/ this plan in the API")
     html_url = UrlField("この計画のページ / the plan's page")
@@ -61,6 +78,10 @@ class PlanSerializer(serializers.ModelSerializer):
     municipality_slug = serializers.CharField(
         source="municipality.slug", read_only=True, help_text="自治体の識別子 / municipality's slug"
     )
+    city_url = serializers.SerializerMethodField(
+        help_text="自治体の計画のページ（不明なら null）/ the municipality's page for the plan"
+    )
+    source_documents = SourceDocumentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Plan
@@ -72,6 +93,8 @@ class PlanSerializer(serializers.ModelSerializer):
             "aim",
             "first_fiscal_year",
             "last_fiscal_year",
+            "city_url",
+            "source_documents",
             "url",
             "html_url",
             "goals_url",
@@ -79,6 +102,10 @@ class PlanSerializer(serializers.ModelSerializer):
             "projects_url",
             "statuses_url",
         ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_city_url(self, plan: Plan) -> str | None:
+        return plan.city_url or None
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, plan: Plan) -> str:

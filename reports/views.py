@@ -86,6 +86,7 @@ def project_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
             "project": project,
             "partial_years": selectors.plan_partial_fiscal_years(plan=plan),
             "years": selectors.project_years(plan=plan, project=project),
+            "sources": selectors.plan_source_documents(plan=plan),
         },
     )
 
@@ -151,6 +152,7 @@ def status_search(request: HttpRequest, slug: str) -> HttpResponse:
     context.update(
         export_query=export_query.urlencode(),
         page=page,
+        sources=selectors.plan_source_documents(plan=plan),
         facets=facets,
         active_filters=selectors.status_active_filters(filterset=filterset, facets=facets),
     )
@@ -364,7 +366,7 @@ def about(request: HttpRequest) -> HttpResponse:
         request,
         "reports/about.html",
         {
-            "plans": selectors.plan_list(),
+            "plans": selectors.plan_list_with_sources(),
             "licence": settings.DATA_LICENCE,
         },
     )

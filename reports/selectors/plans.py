@@ -18,6 +18,7 @@ from reports.models import (
     Plan,
     PolicyDirection,
     Project,
+    SourceDocument,
 )
 from reports.selectors.prefetches import corrections_prefetch, statuses_with_departments
 
@@ -28,6 +29,16 @@ def plan_list() -> QuerySet[Plan]:
         .annotate(project_count=Count("projects", distinct=True))
         .order_by("slug")
     )
+
+
+def plan_source_documents(*, plan: Plan) -> dict[int, SourceDocument]:
+    """The municipality's publication of each year's table, by fiscal year."""
+    return {document.fiscal_year: document for document in plan.source_documents.all()}
+
+
+def plan_list_with_sources() -> QuerySet[Plan]:
+    """``plan_list`` with each plan's source documents, oldest year first."""
+    return plan_list().prefetch_related("source_documents")
 
 
 def plan_municipalities() -> list[str]:

@@ -43,6 +43,15 @@ def printable(value: object) -> str:
     return "".join(ch for ch in str(value) if ch in "\t\n" or unicodedata.category(ch) != "Cc")
 
 
+@register.inclusion_tag("reports/_provenance.html")
+def provenance(status, plan, sources: dict) -> dict:
+    """Where a status comes from: the municipality's publication of its year
+    (``sources``, by fiscal year: ``selectors.plan_source_documents``), then
+    the imported file's page and row; the file alone where the publication is
+    not recorded. The import's date is on the data page."""
+    return {"status": status, "plan": plan, "source": sources.get(status.fiscal_year)}
+
+
 @register.inclusion_tag("reports/_downloads.html")
 def download_links(plan, label: str, query: str = "", **filters) -> dict:
     """Links to a plan's statuses as files, filtered by ``query`` (a URL query string)

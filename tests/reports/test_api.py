@@ -89,6 +89,17 @@ def test_statuses_give_the_reviewed_reading_beside_the_published_text(client, se
 def test_a_plan_links_its_page_and_its_lists_and_each_item_its_page(client, seeded):
     plan = client.get(f"/api/v1/plans/{PLAN}/").json()
     base = "http://testserver"
+    # The city's own page for the plan, and its publication of each year's table.
+    assert plan.pop("city_url") == "http://www.city.saitama.jp/006/010/003/p046096.html"
+    assert plan.pop("source_documents") == [
+        {
+            "fiscal_year": 2017,
+            "title": "第2次さいたま市配偶者等からの暴力の防止及び被害者の支援に関する基本計画"
+            "の実施状況について",
+            "url": None,
+            "published_on": None,
+        }
+    ]
     assert {key: value for key, value in plan.items() if key.endswith("url")} == {
         "url": f"{base}/api/v1/plans/{PLAN}/",
         "html_url": f"{base}/plans/{PLAN}/",
@@ -147,7 +158,7 @@ def test_lists_are_paginated_with_next_and_previous_links(client, seeded, monkey
 def test_each_resource_has_stable_field_names(client, seeded):
     assert client.get("/api/v1/plans/").json()["results"][0].keys() == {
         "slug", "title", "municipality", "municipality_slug", "aim", "first_fiscal_year",
-        "last_fiscal_year", "url", "html_url", "goals_url", "directions_url", "projects_url",
+        "last_fiscal_year", "city_url", "source_documents", "url", "html_url", "goals_url", "directions_url", "projects_url",
         "statuses_url",
     }  # fmt: skip
     assert client.get(f"/api/v1/plans/{PLAN}/goals/").json()["results"][1] == {

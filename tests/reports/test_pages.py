@@ -212,9 +212,12 @@ def test_project_page_shows_content_status_linked_departments_and_source(client,
     assert published.texts("p") == [
         "市民生活安全課 (平成28年度より市民総務課から組織変更) 観光国際課"
     ]
-    provenance = main.one("p", cls="provenance").text
-    assert provenance.startswith("出典: saitama_dv2_H29_status.txt の 31 行目（")
-    assert provenance.endswith("取り込み）")
+    # The city's document for the year (fixtures/plans.toml), then the imported
+    # file's row; the import's date is on the data page.
+    assert main.one("p", cls="provenance").text == (
+        f"出典: さいたま市「{PLAN_TITLE}の実施状況について」（平成29年度（2017年度）分）。"
+        "取り込んだファイル saitama_dv2_H29_status.txt の 31 行目"
+    )
     assert (
         "平成29年度（2017年度）の表全体を見る",
         "/plans/saitama-dv-2/years/2017/",

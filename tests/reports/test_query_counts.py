@@ -23,16 +23,18 @@ QUERIES = {
     # corrections, partial years
     "goal": 9,
     "direction": 7,  # plan, direction, projects, newest statuses, departments, corrections
-    # plan, project, statuses, departments, corrections, partial years (the diffs: none)
-    "project": 7,
+    # plan, project, statuses, departments, corrections, partial years, the
+    # years' source documents (the diffs: none)
+    "project": 8,
     "fiscal_year": 6,  # plan, years, statuses, departments, corrections
     "fiscal_year_unpublished": 3,  # plan, years
-    # plan, five option lists, count, page, departments, corrections, four facets
-    "filter": 15,
+    # plan, five option lists, count, page, departments, corrections, four
+    # facets, the years' source documents
+    "filter": 16,
     # plan, five option lists, the index's block versions and columns, the
     # keyword's postings, then the page's statuses, departments, corrections;
-    # the count and the facets come from the index
-    "filter_combined": 13,
+    # the count and the facets come from the index; the years' source documents
+    "filter_combined": 14,
     "filter_bad_parameter": 7,  # plan and the option lists; nothing else runs
     "filter_unpublished_year": 7,  # the same
     "department_index": 4,  # departments, predecessor links, successor links
@@ -41,7 +43,7 @@ QUERIES = {
     # department, its two kinds of links, statuses, departments, corrections, the
     # plans' published years
     "department": 8,
-    "about": 2,  # plans
+    "about": 3,  # plans, their source documents
     "help": 2,  # the plans' municipalities
     "data": 3,  # plans, imports
 }
@@ -105,8 +107,8 @@ def test_query_count_is_the_same_on_ten_times_the_data(
 
 
 API_QUERIES = {
-    "api_plans": 3,  # count, page
-    "api_plan": 2,
+    "api_plans": 4,  # count, page, source documents
+    "api_plan": 3,  # the plan, its source documents
     "api_goals": 4,  # plan, count, page
     "api_directions": 4,
     "api_projects": 4,

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from reports.hotlines import Hotline, Hotlines, hotline_list
+from reports.models import Plan, SourceDocument
 from tests.pages import BAD_REQUEST_PAGES, PAGE_TITLES, PAGE_URLS, WORDS_NEVER_IN_TITLES
 from tests.reports.html import parse
 
@@ -74,8 +75,11 @@ def test_no_inline_script_or_style_and_only_same_origin_assets(client, seeded, n
     assert [link.attrs["href"] for link in page.all("link")] == ["/static/css/site.css"]
     # Links (never assets) to other sites: the quick exit, the licence, and the
     # hotlines' chat and mail routes on the help page.
+    # And the municipalities' own pages for their plans and documents.
     routes = [r.url for h in hotline_list(settings.HOTLINES_FILE).national for r in h.routes]
-    for url in ["https://www.google.com/", settings.DATA_LICENCE["url"], *routes]:
+    cities = [url for url in Plan.objects.values_list("city_url", flat=True) if url]
+    cities += SourceDocument.objects.exclude(url="").values_list("url", flat=True)
+    for url in ["https://www.google.com/", settings.DATA_LICENCE["url"], *routes, *cities]:
         html = html.replace(f'href="{url}"', "")
     assert not re.search(r"(src|href)=\"(https?:)?//", html)
 

@@ -1,4 +1,5 @@
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from importers.writer import department_readings_load
 from reports import search
 from reports.dataversion import data_version_publish_on_commit
 from reports.downloads import dataset_files_build_on_commit
-from reports.models import Municipality, Plan
+from reports.models import Municipality, Plan, SourceDocument
 
 
 class Command(BaseCommand):
@@ -65,8 +66,10 @@ class Command(BaseCommand):
                         "municipality": municipalities[name],
                         "first_fiscal_year": entry.get("first_fiscal_year"),
                         "last_fiscal_year": entry.get("last_fiscal_year"),
+                        "city_url": entry.get("city_url", ""),
                     },
                 )
+                sources_load(plan=plan, entries=entry.get("source", []), where=manifest.name)
                 files = [manifest.parent / name for name in entry["files"]]
                 call_command(
                     "import_status",
@@ -103,3 +106,52 @@ class Command(BaseCommand):
         # written here, so that a fresh clone serves its downloads as files.
         # After the commit, when run inside a transaction (as the tests do).
         dataset_files_build_on_commit(self.stdout.write)
+
+
+def sources_load(*, plan: Plan, entries: list[dict], where: str) -> None:
+    """A plan's ``[[plan.source]]`` entries become its ``SourceDocument`` rows
+    exactly: listed years are written, the others removed. Every problem is
+    named before anything is written (the caller's transaction keeps the rest)."""
+    problems = []
+    years = set()
+    for index, entry in enumerate(entries, start=1):
+        place = f"{where}: {plan.slug} の source {index} 件目"
+        year = entry.get("fiscal_year")
+        if not isinstance(year, int):
+            problems.append(f"{place}: fiscal_year（西暦の年度）がありません")
+        elif plan.period and year not in plan.period:
+            problems.append(
+                f"{place}: {year} 年度は計画期間（{plan.first_fiscal_year}〜"
+                f"{plan.last_fiscal_year}）の外です"
+            )
+        elif year in years:
+            problems.append(f"{place}: {year} 年度が二度あります")
+        years.add(year)
+        if not str(entry.get("title", "")).strip():
+            problems.append(f"{place}: title（資料名）がありません")
+        url = entry.get("url", "")
+        if url and not str(url).startswith(("https://", "http://")):
+            problems.append(f"{place}: url は http:// か https:// で始まるアドレスにしてください")
+        published = entry.get("published")
+        if published is not None and (
+            isinstance(published, datetime) or not isinstance(published, date)
+        ):
+            problems.append(
+                f"{place}: published は日付（例: 2024-04-01、引用符なし）にしてください"
+            )
+        unknown = set(entry) - {"fiscal_year", "title", "url", "published"}
+        if unknown:
+            problems.append(f"{place}: 知らない項目 {', '.join(sorted(unknown))}")
+    if problems:
+        raise CommandError("\n".join(problems))
+    SourceDocument.objects.filter(plan=plan).exclude(fiscal_year__in=years).delete()
+    for entry in entries:
+        SourceDocument.objects.update_or_create(
+            plan=plan,
+            fiscal_year=entry["fiscal_year"],
+            defaults={
+                "title": entry["title"].strip(),
+                "url": entry.get("url", ""),
+                "published_on": entry.get("published"),
+            },
+        )
