@@ -91,3 +91,4 @@ def test_the_data_page_and_every_filtered_view_link_the_api(client, seeded):
         ]
         assert links and links[0].startswith(api), name
         assert client.get(links[0]).status_code == 200, name
+        assert ("API の仕様（OpenAPI）", "/api/v1/openapi.json") in downloads[0].links(), name
