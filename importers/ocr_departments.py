@@ -29,6 +29,7 @@ to review. Only a table read through OCR goes through this: a typed file says
 what it says.
 """
 
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -126,15 +127,15 @@ def _cost(piece: Piece) -> int:
 
 
 def _runs(read: str, pieces: list[list[Piece]], wanted: int = 2) -> list[tuple[str, ...]]:
-    """Up to ``wanted`` distinct runs of known names that the whole reading may be,
-    within the allowance; a single name only when the reading is not exact."""
-    # The least cost of reading the rest from each position: a branch is followed
-    # only when it can still end within the allowance.
-    least = [0] * (len(read) + 1)
+    """Up to ``wanted`` distinct runs of known names (one name or more) that the
+    whole reading may be, within the allowance."""
+    # The least cost of reading the rest from each position (infinite where no
+    # known name fits): a branch is followed only when it can still end within
+    # the allowance, so the search never walks into a dead end.
+    least: list[float] = [0.0] * (len(read) + 1)
     for start in range(len(read) - 1, -1, -1):
         least[start] = min(
-            (_cost(piece) + least[piece[0]] for piece in pieces[start]),
-            default=len(read) * CHARACTERS_PER_MISREAD + 1,
+            (_cost(piece) + least[piece[0]] for piece in pieces[start]), default=math.inf
         )
     found: list[tuple[str, ...]] = []
 
