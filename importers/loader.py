@@ -24,11 +24,17 @@ from importers.exported import ExportedPart, PlanFields, split_exported
 from importers.limits import ImportLimits
 from importers.normaliser import StatusTable, normalise, split_years
 from importers.ocr import OCR_FORMAT
+from importers.ocr_departments import departments_matched
 from importers.ocr_readings import differing_readings, reading_warnings
 from importers.problems import ImportProblems, Place, Problem, Severity, error
 from importers.readers import SourceTable, read_table
 from importers.undo import departments_remove_unused, tables_state, undo_record
-from importers.validator import field_length_problems, plan_slug_problem, validate_against_plan
+from importers.validator import (
+    field_length_problems,
+    known_departments,
+    plan_slug_problem,
+    validate_against_plan,
+)
 from importers.writer import TableWriter, lock_imports, plan_for_import
 from reports.models import ImportRun, Plan, Project
 
@@ -275,10 +281,17 @@ def _load_table(
             plan, plan_changes = plan_for_import(table, plan_slug, path, plan_fields)
         except ImportProblems as plan_problems:
             raise ImportProblems(problems + plan_problems.problems) from None
+        read_through_ocr = table.file_format == OCR_FORMAT
+        if read_through_ocr:
+            # Matched before the checks against the plan, which then see the
+            # departments the import will link.
+            table, matched = departments_matched(
+                table, known_departments(plan).values_list("name", flat=True)
+            )
+            problems += matched
         problems += validate_against_plan(
             table, plan, allow_new_projects=allow_new_projects, partial=partial
         )
-        read_through_ocr = table.file_format == OCR_FORMAT
         readings = differing_readings(table, _wording(plan)) if read_through_ocr else []
         problems += reading_warnings(readings)
         if read_through_ocr:

@@ -67,6 +67,8 @@ class ProjectRecord:
     statuses: tuple[tuple[int, int, str], ...] = ()
     """In a table with several years side by side: each year's status as
     (fiscal year, column, text); ``split_years`` makes a table of each."""
+    departments_column: int | None = None
+    """The column of the department cell, for problems placed at it."""
 
 
 @dataclass
@@ -101,6 +103,7 @@ def split_years(table: StatusTable) -> list[StatusTable]:
                 project.departments_text,
                 project.departments,
                 Place(project.place.file, project.place.sheet, project.place.row, column),
+                departments_column=project.departments_column,
             )
             for project in table.projects
             for status_year, column, text in project.statuses
@@ -544,6 +547,7 @@ def _project(
         departments=tuple(departments),
         place=place,
         statuses=statuses,
+        departments_column=columns.get("departments"),
     )
 
 
@@ -818,6 +822,7 @@ def _build_structure(
                     project.departments,
                     project.place,
                     project.statuses,
+                    project.departments_column,
                 )
             )
 

@@ -21,7 +21,7 @@ IMPORTER_STAGES = (
     ("problems", "columns", "numbering", "departments", "limits", "titles"),
     ("readers", "exported", "pdf", "ocr"),
     ("normaliser",),
-    ("validator", "ocr_readings"),
+    ("validator", "ocr_readings", "ocr_departments"),
     ("loader", "writer", "changes", "undo", "corrections", "management", "apps"),
 )
 """Each module of ``importers`` (by its name under the package), in the order of the flow."""

@@ -1,4 +1,5 @@
-"""A scanned PDF imports through OCR: its structure exact, its text flagged for review.
+"""A scanned PDF imports through OCR: its structure and departments exact, its
+text flagged for review.
 
 The scan is made from the printed workbook of ``printed_pdfs`` (``merged``):
 rasterised by poppler's pdftoppm at 300 dpi and rebuilt as a PDF of pictures
@@ -6,6 +7,7 @@ only, as a scanner makes it. OCR takes about a minute on a quiet machine (see do
 """
 
 import io
+import re
 import subprocess
 import time
 import tomllib
@@ -15,6 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
+from importers.departments import parse_departments
 from importers.loader import status_import
 from reports.models import ImportRun, Project
 from tests.importers.helpers import plan_contents
@@ -25,10 +28,6 @@ ACCURACY_FLOOR = 0.93
 """The share of the status texts' characters OCR reads right, at least: measured
 0.946 and 0.956 on two page layouts (Tesseract 4.1 with Debian's Japanese data;
 docs/importing.md)."""
-DEPARTMENTS_FLOOR = 46
-"""Statuses, of 57, whose departments OCR reads exactly: measured 48 to 50. The
-others have a misread character (支援政策課 as 支援政信課) or lose the space
-between two departments on two lines of their cell."""
 
 pytestmark = pytest.mark.ocr
 
@@ -116,7 +115,14 @@ def test_a_scanned_pdf_imports_through_ocr_with_its_structure_exact(
         f"departments exact in {exact} of 57 statuses"
     )
     assert accuracy >= ACCURACY_FLOOR
-    assert exact >= DEPARTMENTS_FLOOR
+    # Matched to the departments the city already has, each status lists its own
+    # exactly: no department is made of a misreading, and every reorganisation
+    # links the same two departments (its note is kept as read).
+    assert read_departments == published_departments
+    assert actual["Department"] == expected["Department"]
+    assert [link[:4] for link in actual["DepartmentSuccession"]] == [
+        link[:4] for link in expected["DepartmentSuccession"]
+    ]
 
     run = ImportRun.objects.get(file_name="scanned.pdf")
     assert (run.file_format, run.ocr) == ("pdf (OCR)", True)
@@ -133,6 +139,20 @@ def test_a_scanned_pdf_imports_through_ocr_with_its_structure_exact(
     assert len(warned) == len(differing)
     for (number, _field, ocr_reading, held), message in zip(differing, warned, strict=True):
         assert f"事業 {number}。読み取り「{ocr_reading}」、計画「{held}」" in message
+    # Every department cell whose departments are not the names as read has a
+    # warning at that cell, with the reading.
+    department_warnings = [
+        w
+        for w in run.warnings
+        if "画像から読み取った" in w["message_ja"] and "担当課" in w["message_ja"]
+    ]
+    assert all(
+        re.fullmatch(r"scanned\.pdf:page \d+:\d+:F", w["place"]) for w in department_warnings
+    )
+    for number, _year, _text, cell in actual["AnnualStatus"]:
+        as_read = list(dict.fromkeys(entry.name for entry in parse_departments(cell)[0]))
+        if as_read != read_departments[number]:
+            assert any(f"（事業 {number}。読み取り" in w["message_ja"] for w in department_warnings)
     entries = tomllib.loads(candidates.read_text(encoding="utf-8")).get("correction", [])
     assert [(e["project"], e["field"], e["published"], e["corrected"]) for e in entries] == [
         (number, field, ocr_reading, held) for number, field, ocr_reading, held in differing
