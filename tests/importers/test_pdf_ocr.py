@@ -30,7 +30,8 @@ DEPARTMENTS_FLOOR = 46
 others have a misread character (支援政策課 as 支援政信課) or lose the space
 between two departments on two lines of their cell."""
 
-pytestmark = pytest.mark.ocr
+# On the worker that prints the PDFs once (``printed_pdfs``), in a parallel run.
+pytestmark = [pytest.mark.ocr, pytest.mark.xdist_group("printed-pdfs")]
 
 
 @pytest.fixture(scope="module")
