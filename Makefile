@@ -85,8 +85,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-# Everything, browser tests included, then the 15 slowest tests. The quick loop
-# while working: .venv/bin/python -m pytest -m "not browser"
+# Everything, browser tests included, on every core (pytest-xdist, set in
+# pyproject.toml's addopts), then the 15 slowest tests. The quick loop while
+# working: .venv/bin/python -m pytest -m "not browser"; -n 0 for one process.
 test: lint test-deps
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-tests-only-not-a-secret}" $(PY) -m pytest --durations=15
 

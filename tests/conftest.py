@@ -1,3 +1,4 @@
+from collections import Counter
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -11,7 +12,7 @@ from django.test.utils import override_settings, setup_databases, teardown_datab
 from pytest_django.live_server_helper import LiveServer
 
 from tests.database import SavedTables, SeededDatabase, forget_cached_reads
-from tests.test_make_run import MakeRunInBackground
+from tests.test_make_run import MakeRunInBackground, MakeRunOfTheController
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "saitama_dv2_H29_status.txt"
@@ -21,12 +22,38 @@ MAKE_RUN_TEST = ROOT / "tests" / "test_make_run.py"
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test under tests/browser/ is marked ``browser``: ``-m "not browser"``
-    leaves out the tests that drive Chromium."""
+    leaves out the tests that drive Chromium.
+
+    Every test gets a node id of its own, since pytest-xdist hands tests to its
+    workers by node id: schemathesis names each API operation's test
+    (``test_…[GET /api/v1/plans/]``) but gives them all the function's node id,
+    and xdist would run one of them and drop the others without a word. Tests
+    marked ``xdist_group`` get, in a worker of a ``--dist=loadgroup`` run, the
+    group's name after an ``@`` in their node id: that is how xdist's controller
+    sees the group, and sends it whole to one worker."""
+    shared = Counter(item.nodeid for item in items)
+    # Set on xdist's workers only, where --dist itself reads "no".
+    grouped = config.getoption("loadgroup", False)
     for item in items:
         if item.path.is_relative_to(BROWSER_TESTS):
             item.add_marker(pytest.mark.browser)
+        nodeid = item.nodeid
+        if shared[nodeid] > 1:
+            nodeid = f"{item.parent.nodeid}::{item.name}"
+        groups = {mark.args[0] for mark in item.iter_markers("xdist_group")}
+        if grouped and groups:
+            nodeid += "@" + "_".join(sorted(groups))
+        if nodeid != item.nodeid:
+            _give_node_id(item, nodeid)
+
+
+def _give_node_id(item: pytest.Item, nodeid: str) -> None:
+    # pytest 9.2 keeps a node's id in ``_id`` (parsed from its string form);
+    # xdist 3.8 still writes the group into ``_nodeid``, which pytest no longer
+    # reads, so that its groups would silently not be kept together.
+    item._id = type(item._id).parse(nodeid)
 
 
 def static_files_as_in_development(storages: dict) -> dict:
@@ -72,17 +99,65 @@ def _empty_page_cache() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def make_run_in_background(request, tmp_path_factory) -> Iterator[MakeRunInBackground | None]:
+def make_run_in_background(
+    request, tmp_path_factory
+) -> Iterator[MakeRunInBackground | MakeRunOfTheController | None]:
     """`make run` twice from a clean copy (tests/test_make_run.py), started as
     the test run starts when that test is selected, so that its minute or two
-    of installing overlaps the other tests; stopped if the run is cut short."""
+    of installing overlaps the other tests; stopped if the run is cut short.
+    In a parallel run the controlling process starts it (see
+    ``pytest_xdist_node_collection_finished``) and a worker reads its outcome."""
     if not any(item.path == MAKE_RUN_TEST for item in request.session.items):
         yield None
+        return
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is not None:
+        yield MakeRunOfTheController(Path(workerinput[MAKE_RUN_DIRECTORY]))
         return
     background = MakeRunInBackground(tmp_path_factory.mktemp("make-run"))
     background.start()
     yield background
     background.stop()
+
+
+MAKE_RUN_DIRECTORY = "make_run_directory"
+"""The key under which the controlling process of a parallel run tells its
+workers where `make run`'s outcome will be."""
+
+make_run_started = pytest.StashKey[MakeRunInBackground]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """A worker of a parallel run is told where `make run`'s outcome will be
+    written, should the controlling process start it."""
+    directory = node.config._tmp_path_factory.getbasetemp() / "make-run"
+    node.workerinput[MAKE_RUN_DIRECTORY] = str(directory)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:
+    """`make run` started by the controlling process of a parallel run, once,
+    as soon as a worker has collected its test: whichever worker runs the test
+    then waits for the outcome file, and the run is stopped only when every
+    worker is done (``pytest_sessionfinish``)."""
+    config = node.config
+    if make_run_started in config.stash:
+        return
+    test_file = MAKE_RUN_TEST.relative_to(config.rootpath).as_posix()
+    if not any(nodeid.split("::", 1)[0] == test_file for nodeid in ids):
+        return
+    directory = Path(node.workerinput[MAKE_RUN_DIRECTORY])
+    directory.mkdir()
+    background = MakeRunInBackground(directory)
+    config.stash[make_run_started] = background
+    background.start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    background = session.config.stash.get(make_run_started, None)
+    if background is not None:
+        background.stop()
 
 
 @pytest.fixture

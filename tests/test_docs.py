@@ -100,10 +100,16 @@ def _management_command_problems(words: list[str]) -> list[str]:
     ]
 
 
+# pytest options whose value is the next word (not a path): workers, -k's expression, a plugin.
+PYTEST_VALUE_OPTIONS = {"-n", "--numprocesses", "-k", "-p", "--dist", "--durations"}
+
+
 def _pytest_problems(words: list[str]) -> list[str]:
     found = []
     markers = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     for before, word in zip(["", *words], words, strict=False):
+        if before in PYTEST_VALUE_OPTIONS:
+            continue
         if before == "-m":
             found += [
                 f"no pytest marker {m!r}"
@@ -147,6 +153,9 @@ def test_the_checker_finds_what_does_not_exist():
         "manage.py migrate has no option --no-such-flag"
     ]
     assert problems_with("psql -f deploy/no-such.sql") == ["no file 'deploy/no-such.sql'"]
+    assert problems_with(".venv/bin/python -m pytest -n 0 tests/no_such.py -k x") == [
+        "no test path 'tests/no_such.py'"
+    ]
 
 
 def test_the_readme_fits_on_two_screens():

@@ -6,12 +6,14 @@ The two runs start with the test run, in a thread of their own (see
 
 import contextlib
 import os
+import pickle
 import shutil
 import signal
 import socket
 import subprocess
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -144,7 +146,11 @@ def make_run_twice(directory: Path, started_process: Callable[[subprocess.Popen]
 class MakeRunInBackground(threading.Thread):
     """``make_run_twice`` in a thread of its own, started with the test run
     (tests/conftest.py): most of its minute or two is spent installing
-    packages and waiting for the server, while the other tests run."""
+    packages and waiting for the server, while the other tests run.
+
+    In a parallel run the controlling process starts it and the test runs in
+    a worker: the outcome is then also written to ``OUTCOME`` in ``directory``,
+    where ``MakeRunOfTheController`` reads it."""
 
     def __init__(self, directory: Path) -> None:
         super().__init__(name="make run from a clean copy", daemon=True)
@@ -158,6 +164,12 @@ class MakeRunInBackground(threading.Thread):
             self.runs = make_run_twice(self.directory, self._record)
         except BaseException as error:  # raised again by ``result``
             self.error = error
+        failure = None
+        if self.error is not None:
+            failure = "".join(traceback.format_exception(self.error))
+        written = self.directory / f"{OUTCOME}.partial"
+        written.write_bytes(pickle.dumps((self.runs, failure)))
+        written.rename(self.directory / OUTCOME)
 
     def _record(self, process: subprocess.Popen) -> None:
         self.process = process
@@ -175,6 +187,33 @@ class MakeRunInBackground(threading.Thread):
         if self.is_alive() and self.process is not None:
             _stop(self.process)
         self.join()
+
+
+OUTCOME = "outcome.pickle"
+"""What ``MakeRunInBackground`` leaves in its directory: the two runs, or why they failed."""
+
+
+@dataclass(frozen=True)
+class MakeRunOfTheController:
+    """The two runs as a worker of a parallel test run sees them: started by
+    the controlling process as the workers' collection ends (tests/conftest.py),
+    and read here from the outcome it writes."""
+
+    directory: Path
+
+    def result(self) -> TwoRuns:
+        assert self.directory.is_dir(), (
+            f"{self.directory}: the controlling process did not start `make run`"
+        )
+        outcome = self.directory / OUTCOME
+        deadline = time.monotonic() + 2 * 600 + 60  # both runs' own limits, and a minute
+        while not outcome.exists():
+            assert time.monotonic() < deadline, "`make run` in the background did not finish"
+            time.sleep(0.5)
+        runs, failure = pickle.loads(outcome.read_bytes())
+        if failure is not None:
+            raise AssertionError(f"`make run` in the background failed:\n{failure}")
+        return runs
 
 
 def test_make_run_from_a_clean_copy_serves_the_plan_and_stops_cleanly(make_run_in_background):

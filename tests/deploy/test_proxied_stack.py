@@ -19,6 +19,9 @@ from dvplan.embedded_db import stop_server
 from tests.deploy import stack as proxied
 
 PLAN = "saitama-dv-2"
+
+# On one worker in a parallel run: the stack is started once per module.
+pytestmark = pytest.mark.xdist_group("proxied-stack")
 # A reader's search words: none of their forms may reach any log.
 SEARCH_WORD = "シェルター相談"
 SEARCH_FORMS = [

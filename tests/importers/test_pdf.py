@@ -18,6 +18,9 @@ from tests.importers.helpers import plan_contents, snapshot
 
 PLAN = "saitama-dv-2"
 
+# On the worker that prints the PDFs once (``printed_pdfs``), in a parallel run.
+pytestmark = pytest.mark.xdist_group("printed-pdfs")
+
 
 def _imported(path) -> dict[str, list[tuple]]:
     """What importing one file into an empty database gives; rolled back after."""

@@ -29,7 +29,8 @@ ACCURACY_FLOOR = 0.93
 0.946 and 0.956 on two page layouts (Tesseract 4.1 with Debian's Japanese data;
 docs/importing.md)."""
 
-pytestmark = pytest.mark.ocr
+# On the worker that prints the PDFs once (``printed_pdfs``), in a parallel run.
+pytestmark = [pytest.mark.ocr, pytest.mark.xdist_group("printed-pdfs")]
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +42,15 @@ def scanned_pdf(printed_pdfs, tmp_path_factory):
             "-r",
             "300",
             "-gray",
-            "-png",
             str(printed_pdfs["merged"][1]),
             str(directory / "page"),
         ],
         check=True,
         timeout=300,
     )
-    pictures = [Image.open(path) for path in sorted(directory.glob("page-*.png"))]
+    # Written as PGM, not PNG: compressing eleven pages to PNG took poppler
+    # about 20 s. As RGB, as its grey PNGs were: the same pictures in the PDF.
+    pictures = [Image.open(path).convert("RGB") for path in sorted(directory.glob("page-*.pgm"))]
     path = directory / "scanned.pdf"
     pictures[0].save(path, save_all=True, append_images=pictures[1:], resolution=300)
     return path

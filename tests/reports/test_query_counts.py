@@ -16,6 +16,9 @@ from tests.database import SavedTables
 from tests.pages import API_URLS, BAD_REQUEST_PAGES, PAGE_URLS
 from tests.reports.html import main_of
 
+# On one worker in a parallel run: the ten-times data is made once per module.
+pytestmark = pytest.mark.xdist_group("query-counts")
+
 QUERIES = {
     "home": 8,  # plans, then the plan page's six
     "plan": 7,  # plan, goals, directions, projects, their corrections, years
