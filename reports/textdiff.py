@@ -88,7 +88,8 @@ def _whole_words(steps: list) -> list:
         if isinstance(step, str):
             continue
         removed, added = step
-        before = steps[index - 1] if index > 0 else ""
+        # A change at either end of the text has no equal text on that side.
+        before = steps[index - 1] if index > 0 else None
         if isinstance(before, str) and any(
             text and _is_word_character(text[0]) for text in (removed, added)
         ):
@@ -98,7 +99,7 @@ def _whole_words(steps: list) -> list:
             moved = before[kept:]
             steps[index - 1] = before[:kept]
             removed, added = moved + removed, moved + added
-        after = steps[index + 1] if index + 1 < len(steps) else ""
+        after = steps[index + 1] if index + 1 < len(steps) else None
         if isinstance(after, str) and any(
             text and _is_word_character(text[-1]) for text in (removed, added)
         ):
