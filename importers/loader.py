@@ -225,7 +225,7 @@ def _load_source(
     partial: bool = False,
 ) -> list[ImportReport]:
     table, problems = normalise(source, fiscal_year=fiscal_year)
-    problems += field_length_problems(table, source)
+    problems += field_length_problems(table)
     del source
     if plan_slug is not None and (problem := plan_slug_problem(plan_slug, Place(path.name))):
         problems.append(problem)

@@ -37,6 +37,7 @@ from functools import lru_cache
 from importers.departments import WHOLE_GOVERNMENT_NAMES, DepartmentEntry, parse_departments
 from importers.normaliser import StatusTable
 from importers.problems import Place, Problem, warning
+from importers.validator import departments_place
 
 CHARACTERS_PER_MISREAD = 5
 """A reading may differ from the known names it is taken for by one character
@@ -166,9 +167,7 @@ def departments_matched(
     problems: list[Problem] = []
     projects = []
     for record in table.projects:
-        place = Place(
-            record.place.file, record.place.sheet, record.place.row, record.departments_column
-        )
+        place = departments_place(record)
         entries: list[DepartmentEntry] = []
         for read in record.departments:
             entry = _with_note_found(read, record.number, place, problems)

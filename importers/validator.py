@@ -21,7 +21,6 @@ from django.db.models import QuerySet
 
 from importers.normaliser import ProjectRecord, StatusTable
 from importers.problems import Place, Problem, error, warning
-from importers.readers import SourceTable
 from reports.models import AnnualStatus, BasicGoal, Department, Plan, PolicyDirection, Project
 
 
@@ -50,12 +49,11 @@ def _max_length(model: type[models.Model], name: str) -> int:
     return length
 
 
-def field_length_problems(table: StatusTable, source: SourceTable) -> list[Problem]:
+def field_length_problems(table: StatusTable) -> list[Problem]:
     """Every value longer than its model field allows, placed at its cell.
 
     The lengths are read from the models, so a migration that changes one
-    changes this check too. ``source`` finds the column of a department cell
-    (a project's record keeps only its row).
+    changes this check too.
     """
     limit = _max_length(Department, "name")
     problems: list[Problem] = []
@@ -64,7 +62,7 @@ def field_length_problems(table: StatusTable, source: SourceTable) -> list[Probl
             if len(name) > limit:
                 problems.append(
                     error(
-                        _departments_place(record, source),
+                        departments_place(record),
                         f"担当課の名称が長すぎます（{len(name):,} 字、上限 {limit} 字）",
                         f"the department name is too long ({len(name):,} characters, "
                         f"at most {limit})",
@@ -81,16 +79,11 @@ def _department_names(record: ProjectRecord) -> Iterator[str]:
             yield entry.predecessor
 
 
-def _departments_place(record: ProjectRecord, source: SourceTable) -> Place:
-    """The place of the record's department cell: the cell of its row that holds
-    the department text as published."""
+def departments_place(record: ProjectRecord) -> Place:
+    """The place of the record's department cell (its row, and the column the
+    normaliser found the departments in)."""
     place = record.place
-    for row in source.rows:
-        if row.sheet == place.sheet and row.number == place.row:
-            for column, cell in enumerate(row.cells):
-                if cell.strip() == record.departments_text:
-                    return Place(place.file, place.sheet, place.row, column)
-    return place
+    return Place(place.file, place.sheet, place.row, record.departments_column)
 
 
 def validate_against_plan(
