@@ -7,7 +7,9 @@ transaction (so a failed import writes none of them), and returns no ids: a
 writer that needs them reads them back by natural key afterwards.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import Field, Model
@@ -53,3 +55,35 @@ def _type_name(field: Field) -> str:
     if db_type is None:
         raise ValueError(f"{field} has no column type of its own")
     return db_type.split("(")[0]
+
+
+@contextmanager
+def foreign_keys_checked_meanwhile() -> Iterator[None]:
+    """Have PostgreSQL check the foreign keys of the rows this transaction has
+    written so far while the caller works in Python.
+
+    Django declares foreign keys ``DEFERRABLE INITIALLY DEFERRED``: the rows of
+    a large import are checked at commit, a second or two of the server's
+    time in which Python only waits. ``SET CONSTRAINTS ALL IMMEDIATE`` runs
+    those checks at once; sent from a thread, they run on the server while
+    this thread computes, on the machine's other core. The keys are deferred
+    again afterwards, so what follows is checked at commit as before.
+
+    The body must not use the connection: psycopg lets a second statement
+    wait for the first (nothing breaks, but nothing overlaps either). A key
+    that points nowhere raises ``IntegrityError`` here, not at commit; the
+    transaction then rolls back as it would have.
+    """
+    connection.ensure_connection()
+    raw = connection.connection  # psycopg's connection: thread-safe, one statement at a time
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="foreign-keys") as pool:
+        checked = pool.submit(raw.execute, "SET CONSTRAINTS ALL IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            wait([checked])  # the body's error is the one to report
+            raise
+        with connection.wrap_database_errors:  # psycopg's errors as Django's
+            checked.result()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

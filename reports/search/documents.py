@@ -1,6 +1,7 @@
 """A status's search document: its texts folded and joined, and where each field ends."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from reports.search.text import SEPARATOR, normalise
 
@@ -26,11 +27,23 @@ def _fold_readings(readings: Readings) -> str:
     return SEPARATOR.join(normalise(r) for r in readings)
 
 
-DOCUMENT_COLUMNS = ("text", "length", "name_end", "content_end", "status_end")
+class DocumentFields(NamedTuple):
+    """The columns of ``StatusSearchDocument`` a status's texts make, in order:
+    the folded text and where each field ends in it. A tuple, since a large
+    import holds one for each of its statuses for a moment."""
+
+    text: str
+    length: int
+    name_end: int
+    content_end: int
+    status_end: int
+
+
+DOCUMENT_COLUMNS = DocumentFields._fields
 """The columns of ``StatusSearchDocument`` that ``document_fields`` fills, in order."""
 
 
-def document_fields(texts: DocumentTexts) -> dict[str, object]:
+def folded_document(texts: DocumentTexts) -> DocumentFields:
     """The folded text of a status's search document and where each field ends."""
     name = _fold_readings(texts.name)
     content = _fold_readings(texts.content)
@@ -39,13 +52,12 @@ def document_fields(texts: DocumentTexts) -> dict[str, object]:
     text = SEPARATOR.join([name, content, status, departments])
     name_end = len(name)
     content_end = name_end + 1 + len(content)
-    return {
-        "text": text,
-        "length": len(text),
-        "name_end": name_end,
-        "content_end": content_end,
-        "status_end": content_end + 1 + len(status),
-    }
+    return DocumentFields(text, len(text), name_end, content_end, content_end + 1 + len(status))
+
+
+def document_fields(texts: DocumentTexts) -> dict[str, object]:
+    """``folded_document`` by column name (migration 0002 builds documents from it)."""
+    return folded_document(texts)._asdict()
 
 
 def field_weight(text: str, name_end: int, content_end: int, status_end: int, term: str) -> int:

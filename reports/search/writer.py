@@ -14,6 +14,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.models import Model
 
+from reports.bulk import foreign_keys_checked_meanwhile
 from reports.corrections import applicable, reading
 from reports.models import (
     AnnualStatus,
@@ -23,7 +24,13 @@ from reports.models import (
     StatusSearchDocument,
 )
 from reports.search import layout
-from reports.search.documents import DOCUMENT_COLUMNS, DocumentTexts, Readings, document_fields
+from reports.search.documents import (
+    DOCUMENT_COLUMNS,
+    DocumentFields,
+    DocumentTexts,
+    Readings,
+    folded_document,
+)
 from reports.search.layout import (
     DEPARTMENT_LINK,
     STATUS_COLUMNS,
@@ -92,14 +99,16 @@ class _Corrections:
     def __init__(self) -> None:
         self.by_plan: dict[int, dict[int, list[Correction]]] = {}
 
-    def texts(self, source: StatusSource) -> DocumentTexts:
-        if source.plan_id not in self.by_plan:
+    def read(self, plan_id: int) -> None:
+        """Read the plan's corrections now, if they are not read yet."""
+        if plan_id not in self.by_plan:
             found: dict[int, list[Correction]] = {}
-            for correction in Correction.objects.filter(project__plan_id=source.plan_id).order_by(
-                "pk"
-            ):
+            for correction in Correction.objects.filter(project__plan_id=plan_id).order_by("pk"):
                 found.setdefault(correction.project_id, []).append(correction)
-            self.by_plan[source.plan_id] = found
+            self.by_plan[plan_id] = found
+
+    def texts(self, source: StatusSource) -> DocumentTexts:
+        self.read(source.plan_id)
         corrections = self.by_plan[source.plan_id].get(source.project_id)
 
         def readings(text: str, field: str) -> Readings:
@@ -141,10 +150,20 @@ def search_documents_rebuild(
     with transaction.atomic(), connection.cursor() as cursor:
         blocks, touched = _place(cursor, ids, known)
         corrections = _Corrections()
+        for plan_id in {source.plan_id for source in known.values()}:
+            corrections.read(plan_id)
+        # Folding the statuses just written is the writer's longest work in
+        # Python and needs no database: the server checks the keys of the rows
+        # written before it meanwhile, instead of at commit.
+        with foreign_keys_checked_meanwhile():
+            folded = {
+                status_id: folded_document(corrections.texts(source))
+                for status_id, source in known.items()
+            }
         analysed = False
         for (plan_id, number), placed in sorted(blocks.items()):
             written += len(placed)
-            if not _write_block(cursor, plan_id, number, placed, known, corrections):
+            if not _write_block(cursor, plan_id, number, placed, known, folded, corrections):
                 analysed = analysed or _analyse_before_reading(cursor, len(ids))
                 search_block_rebuild(cursor, plan_id=plan_id, number=number)
         for plan_id, number in sorted(touched - blocks.keys()):
@@ -234,6 +253,7 @@ def _write_block(
     number: int,
     placed: Placed,
     known: dict[int, StatusSource],
+    folded: dict[int, DocumentFields],
     corrections: _Corrections,
 ) -> bool:
     """Write the documents ``placed`` in one block and, when they are all the
@@ -253,11 +273,16 @@ def _write_block(
     # Made before the COPY starts: the corrections are read on the same connection.
     placed = sorted(placed, key=lambda entry: entry[1])
     block_sources = [known.get(status_id) or sources[status_id] for status_id, _, _ in placed]
-    block_fields = [document_fields(corrections.texts(source)) for source in block_sources]
+    # Taken out of ``folded`` as they are used: a large import's texts are
+    # then held twice (as read and as folded) only until their block is written.
+    block_fields = [
+        folded.pop(source.status_id, None) or folded_document(corrections.texts(source))
+        for source in block_sources
+    ]
     for (status_id, ordinal, _), source, fields in zip(
         placed, block_sources, block_fields, strict=True
     ):
-        rows.append([status_id, plan_id, ordinal, *(fields[c] for c in DOCUMENT_COLUMNS)])
+        rows.append([status_id, plan_id, ordinal, *fields])
         offset = ordinal - first
         statuses[offset] = (
             status_id,
@@ -265,16 +290,16 @@ def _write_block(
             source.project_number,
             source.goal_id,
             source.direction_id,
-            fields["length"],
+            fields.length,
         )
         departments.extend((offset, department) for department, _ in source.departments)
         documents.append(
             IndexedDocument(
                 offset,
-                fields["text"],
-                fields["name_end"],
-                fields["content_end"],
-                fields["status_end"],
+                fields.text,
+                fields.name_end,
+                fields.content_end,
+                fields.status_end,
             )
         )
     with cursor.cursor.copy(_copy_sql(StatusSearchDocument, DOCUMENT_COPY_COLUMNS)) as copy:
