@@ -23,8 +23,8 @@ def test_page_fits_the_width_with_its_styles_and_is_screenshotted(chromium, site
     loaded = []
     page.on("response", lambda response: loaded.append((response.url, response.status)))
     try:
+        # goto waits for the load event: the stylesheet and the script are in.
         assert page.goto(site + page_type.path).status == page_type.status
-        page.wait_for_load_state("networkidle")
 
         # Stylesheet and script arrived and the stylesheet was parsed.
         assert [(url, status) for url, status in loaded[1:] if status != 200] == []

@@ -25,14 +25,13 @@ def two_years(site, django_db_blocker, import_seed_as) -> str:
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_two_years_side_by_side_on_a_desktop_and_stacked_on_a_phone(chromium, two_years, width):
-    visit = open_visit(chromium, viewport={"width": width, "height": 800}, bypass_csp=True)
+    visit = open_visit(chromium, viewport={"width": width, "height": 800})
+    visit.context.add_init_script(path=AXE)  # as in test_accessibility
     page = visit.page
     try:
         for name, path in PAGES.items():
             assert page.goto(two_years + path).status == 200
-            page.wait_for_load_state("networkidle")
             assert page.evaluate("document.documentElement.scrollWidth") == width
-            page.add_script_tag(path=AXE)
             results = page.evaluate(RUN_AXE, WCAG_21_AA)
             assert results["violations"] == [], _readable(results["violations"])
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
