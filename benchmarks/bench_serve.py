@@ -18,7 +18,8 @@ wrk runs each page for ``BENCH_SECONDS`` (default 10) at 16 and 64
 connections, after one request that fills the cache (the first request after
 an import is not what is measured). Then the database gets ``BENCH_STATUSES``
 (default 300,000) synthetic statuses in a second plan (tests/synthetic.py),
-the whole-dataset downloads are written again (timed), the seed's pages and the
+the whole-dataset downloads are written again (timed) and flushed to the disk
+(``os.sync``, timed), the seed's pages and the
 synthetic plan's are measured again, and the whole-dataset .xlsx is downloaded
 once (timed). ``BENCH_RUNS`` (default 1) repeats every measurement and prints
 the medians; ``BENCH_SEED_PHASE=0`` leaves out the comparison on the seed, and
@@ -202,6 +203,14 @@ def _ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.1f}×" if theirs else "none done"
 
 
+def _dirty_mb() -> float:
+    """Memory waiting to be written back to the disk (Linux), in MB."""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("Dirty:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def large_phase(site: int) -> None:
     from django.db import connection
 
@@ -220,6 +229,16 @@ def large_phase(site: int) -> None:
     started = time.perf_counter()
     dataset_files_build()
     print(f"whole-dataset downloads written in {time.perf_counter() - started:.0f} s", flush=True)
+    # The files (hundreds of MB) are still being written back to the disk
+    # for a while: the measured pages should not share the disk with that.
+    dirty = _dirty_mb()
+    started = time.perf_counter()
+    os.sync()
+    print(
+        f"written back to the disk in {time.perf_counter() - started:.1f} s"
+        f" ({dirty:,.0f} MB were waiting)",
+        flush=True,
+    )
     # curl, as a reader's client would fetch it (Python's reading of 90 MB
     # would be timed too otherwise).
     fetched = subprocess.run(
