@@ -27,7 +27,7 @@ from importers.ocr import OCR_FORMAT
 from importers.ocr_departments import departments_matched
 from importers.ocr_readings import differing_readings, reading_warnings
 from importers.problems import ImportProblems, Place, Problem, Severity, error
-from importers.readers import SourceTable, read_table
+from importers.readers import read_table
 from importers.undo import departments_remove_unused, tables_state, undo_record
 from importers.validator import (
     field_length_problems,
@@ -111,15 +111,21 @@ def status_import_years(
                 )
             if one_year and len(parts) > 1:
                 raise ImportProblems([_several_years(path)])
+            normalised = _normalised_parts(parts)
+            # The cells as read are not held while the tables load: a large
+            # file's rows would be in memory twice.
+            del source, parts
             return _load_exported(
-                parts, data=data, path=path, started_at=started_at, dry_run=dry_run
+                normalised, data=data, path=path, started_at=started_at, dry_run=dry_run
             )
-        return _load_source(
-            source,
+        table, problems = normalise(source, fiscal_year=fiscal_year)
+        del source  # as above
+        return _load_normalised(
+            table,
+            problems,
             data=data,
             path=path,
             plan_slug=plan_slug,
-            fiscal_year=fiscal_year,
             dry_run=dry_run,
             allow_new_projects=allow_new_projects,
             partial=partial,
@@ -179,23 +185,45 @@ def exported_import(*, path: Path) -> list[ImportReport]:
                 )
             ]
         )
+    normalised = _normalised_parts(parts)
+    del source, parts  # as in status_import_years
     with _no_cyclic_collection():
-        return _load_exported(parts, data=data, path=path, started_at=started_at, dry_run=False)
+        return _load_exported(
+            normalised, data=data, path=path, started_at=started_at, dry_run=False
+        )
+
+
+NormalisedPart = tuple[str, PlanFields | None, StatusTable, list[Problem]]
+"""A part of one of this site's downloads: its plan's slug and fields, and
+what ``normalise`` made of its rows."""
+
+
+def _normalised_parts(parts: list[ExportedPart]) -> list[NormalisedPart]:
+    return [
+        (part.plan_slug, part.plan_fields, *normalise(part.source, fiscal_year=part.fiscal_year))
+        for part in parts
+    ]
 
 
 def _load_exported(
-    parts: list[ExportedPart], *, data: bytes, path: Path, started_at: datetime, dry_run: bool
+    parts: list[NormalisedPart],
+    *,
+    data: bytes,
+    path: Path,
+    started_at: datetime,
+    dry_run: bool,
 ) -> list[ImportReport]:
+    """Every part of one of this site's downloads, in one transaction."""
     with transaction.atomic():
         return [
             report
-            for part in parts
-            for report in _load_source(
-                part.source,
+            for plan_slug, plan_fields, table, problems in parts
+            for report in _load_normalised(
+                table,
+                problems,
                 data=data,
                 path=path,
-                plan_slug=part.plan_slug,
-                fiscal_year=part.fiscal_year,
+                plan_slug=plan_slug,
                 dry_run=dry_run,
                 # The file is the whole of what it holds: a project first seen in
                 # an older year is not a typo, and a filtered download holds
@@ -204,18 +232,18 @@ def _load_exported(
                 partial=True,
                 progress=None,
                 started_at=started_at,
-                plan_fields=part.plan_fields,
+                plan_fields=plan_fields,
             )
         ]
 
 
-def _load_source(
-    source: SourceTable,
+def _load_normalised(
+    table: StatusTable,
+    problems: list[Problem],
     *,
     data: bytes,
     path: Path,
     plan_slug: str | None,
-    fiscal_year: int | None,
     dry_run: bool,
     allow_new_projects: bool,
     progress: Progress | None,
@@ -224,9 +252,8 @@ def _load_source(
     one_year: bool = False,
     partial: bool = False,
 ) -> list[ImportReport]:
-    table, problems = normalise(source, fiscal_year=fiscal_year)
+    """Load a table ``normalise`` made, with the problems it found, a year at a time."""
     problems += field_length_problems(table)
-    del source
     if plan_slug is not None and (problem := plan_slug_problem(plan_slug, Place(path.name))):
         problems.append(problem)
         _raise_on_errors(problems)
