@@ -5,6 +5,9 @@ model instance and an SQL parameter list for each, which took most of an
 import's time. ``COPY`` streams the rows as they are made, in the caller's
 transaction (so a failed import writes none of them), and returns no ids: a
 writer that needs them reads them back by natural key afterwards.
+
+``foreign_keys_checked_meanwhile`` has PostgreSQL check the keys of such rows
+while Python goes on with other work, rather than at commit.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
