@@ -268,7 +268,7 @@ class StatusList(PlanScoped, ReadOnlyApiView, generics.ListAPIView):
         context = {
             **self.get_serializer_context(),
             "query": query,
-            "corrections": exports.CorrectionBook.for_values(page),
+            "corrections": exports.corrections_of_values(page),
         }
         serializer = self.get_serializer(page, many=True, context=context)
         return self.get_paginated_response(serializer.data)
@@ -291,6 +291,6 @@ class StatusDetail(PlanScoped, ReadOnlyApiView, generics.RetrieveAPIView):
             raise exceptions.NotFound()
         context = {
             **self.get_serializer_context(),
-            "corrections": exports.CorrectionBook.for_values([values]),
+            "corrections": exports.corrections_of_values([values]),
         }
         return Response(self.get_serializer(values, context=context).data)

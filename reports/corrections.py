@@ -128,6 +128,39 @@ def applicable(
     ]
 
 
+class ProjectCorrection(CorrectionLike, Protocol):
+    project_id: int
+    field: str
+    fiscal_year: int | None
+
+
+class CorrectionBook:
+    """The corrections of many projects, grouped by project: each text's
+    reading with those of its project's corrections that apply to it."""
+
+    def __init__(self, corrections: Iterable[ProjectCorrection]) -> None:
+        self._by_project: dict[int, list[ProjectCorrection]] = {}
+        for correction in corrections:
+            self._by_project.setdefault(correction.project_id, []).append(correction)
+
+    def reading(
+        self, project_id: int, field: str, text: str, fiscal_year: int | None = None
+    ) -> Reading | None:
+        """``text`` (the project's ``field``) with its corrections; None for a
+        project without any (most), whose texts stand as published."""
+        found = self._by_project.get(project_id)
+        if not found:
+            return None
+        return reading(text, applicable(found, field, fiscal_year))
+
+    def corrected(
+        self, project_id: int, field: str, text: str, fiscal_year: int | None = None
+    ) -> str:
+        """The corrected reading of ``text``, or ``text`` where nothing applies."""
+        found = self.reading(project_id, field, text, fiscal_year)
+        return text if found is None else found.corrected
+
+
 def project_reading(project, field: str) -> Reading:
     """``field`` (``name`` or ``content``) of a project, with its corrections."""
     return reading(getattr(project, field), applicable(project.correction_list, field))

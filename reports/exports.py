@@ -25,7 +25,7 @@ from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from reports.cells import neutralise
-from reports.corrections import applicable, reading
+from reports.corrections import CorrectionBook
 from reports.eras import fiscal_year_label
 from reports.models import AnnualStatus, Correction
 from reports.search import RankedStatuses
@@ -227,36 +227,18 @@ def status_id(plan: str, fiscal_year: int, project_number: int) -> str:
     return f"{plan}/{fiscal_year}/{project_number}"
 
 
-class CorrectionBook:
-    """The reviewed corrections (``Correction``) of the projects being exported,
-    read in one query, to give each text its corrected reading beside the
-    published one."""
+def corrections_of_statuses(statuses: QuerySet[AnnualStatus]) -> CorrectionBook:
+    """The reviewed corrections of the statuses' projects, read in one query."""
+    projects = statuses.order_by().values("project_id")
+    return CorrectionBook(Correction.objects.filter(project__in=projects).order_by())
 
-    def __init__(self, corrections: Iterable[Correction]) -> None:
-        self._by_project: dict[int, list[Correction]] = {}
-        for correction in corrections:
-            self._by_project.setdefault(correction.project_id, []).append(correction)
 
-    @classmethod
-    def for_statuses(cls, statuses: QuerySet[AnnualStatus]) -> "CorrectionBook":
-        projects = statuses.order_by().values("project_id")
-        return cls(Correction.objects.filter(project__in=projects).order_by())
-
-    @classmethod
-    def for_values(cls, rows: Iterable[tuple[Any, ...]]) -> "CorrectionBook":
-        """For value tuples already read (a page of the API)."""
-        projects = {values[-1] for values in rows}
-        if not projects:
-            return cls(())
-        return cls(Correction.objects.filter(project__in=projects).order_by())
-
-    def corrected(
-        self, project_id: int, field: str, text: str, fiscal_year: int | None = None
-    ) -> str:
-        found = self._by_project.get(project_id)
-        if not found:
-            return text
-        return reading(text, applicable(found, field, fiscal_year)).corrected
+def corrections_of_values(rows: Iterable[tuple[Any, ...]]) -> CorrectionBook:
+    """The same for value tuples already read (a page of the API)."""
+    projects = {values[-1] for values in rows}
+    if not projects:
+        return CorrectionBook(())
+    return CorrectionBook(Correction.objects.filter(project__in=projects).order_by())
 
 
 def export_row(values: tuple[Any, ...], corrections: CorrectionBook) -> tuple[Any, ...]:
@@ -292,7 +274,7 @@ def era_fiscal_year(fiscal_year: int) -> str:
 
 def status_export_rows(*, statuses: QuerySet[AnnualStatus]) -> Iterator[tuple[Any, ...]]:
     """One tuple per status, in ``EXPORT_COLUMNS`` order, read in chunks from one cursor."""
-    corrections = CorrectionBook.for_statuses(statuses)
+    corrections = corrections_of_statuses(statuses)
     for values in status_export_values(statuses=statuses).iterator(chunk_size=CHUNK_SIZE):
         yield export_row(values, corrections)
 

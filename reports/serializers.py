@@ -264,7 +264,7 @@ class StatusSerializer(serializers.Serializer):
     """年度実施状況: JSON ダウンロードと同じ項目 / an annual status, with the JSON download's fields"""
 
     # Read from an export value tuple (``reports.exports``), with the corrections
-    # of its project from ``corrections`` in the context (an ``exports.CorrectionBook``);
+    # of its project from ``corrections`` in the context (a ``corrections.CorrectionBook``);
     # with a keyword (``query`` in the context), ``search`` holds the snippets
     # around each match.
 

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 
 from reports.bulk import foreign_keys_checked_meanwhile
-from reports.corrections import applicable, reading
+from reports.corrections import CorrectionBook
 from reports.models import (
     AnnualStatus,
     Correction,
@@ -97,28 +97,21 @@ class _Corrections:
     text is searched as published and as corrected, both readings are given."""
 
     def __init__(self) -> None:
-        self.by_plan: dict[int, dict[int, list[Correction]]] = {}
+        self.by_plan: dict[int, CorrectionBook] = {}
 
     def read(self, plan_id: int) -> None:
         """Read the plan's corrections now, if they are not read yet."""
         if plan_id not in self.by_plan:
-            found: dict[int, list[Correction]] = {}
-            for correction in Correction.objects.filter(project__plan_id=plan_id).order_by("pk"):
-                found.setdefault(correction.project_id, []).append(correction)
-            self.by_plan[plan_id] = found
+            found = Correction.objects.filter(project__plan_id=plan_id).order_by("pk")
+            self.by_plan[plan_id] = CorrectionBook(found)
 
     def texts(self, source: StatusSource) -> DocumentTexts:
         self.read(source.plan_id)
-        corrections = self.by_plan[source.plan_id].get(source.project_id)
+        book = self.by_plan[source.plan_id]
 
         def readings(text: str, field: str) -> Readings:
-            if corrections is None:  # most projects: no reading but the published one
-                return text
-            found = applicable(corrections, field, source.fiscal_year)
-            if not found:
-                return text
-            corrected = reading(text, found)
-            return (text, corrected.corrected) if corrected.is_corrected else text
+            found = book.reading(source.project_id, field, text, source.fiscal_year)
+            return (text, found.corrected) if found is not None and found.is_corrected else text
 
         return DocumentTexts(
             name=readings(source.name, Correction.Field.NAME),
